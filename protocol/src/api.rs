@@ -1,0 +1,605 @@
+//! The registry's HTTP wire types, shared by the server (`mcp-registry`) and its clients
+//! (`mcp-sign`, MCP hosts).
+//!
+//! Two families:
+//! - the official MCP registry's read API (`/v0.1/...`): [`ServerList`], [`ServerResponse`],
+//!   [`ResponseMeta`], with the official `_meta` key and our verdict under our own key;
+//! - our own API (`/v1/...`): publish, keys, yank, verify, stats.
+//!
+//! Signed statements (key revocation, key rotation, yank, un-yank) are built by [`Statement`]:
+//! the client signs [`Statement::to_text`] with minisign and the registry rebuilds the same text
+//! from the request to verify it, so no free-form signed text crosses the wire.
+
+use serde::{Deserialize, Serialize};
+
+use crate::formats;
+use crate::trust::Verdict;
+
+// ---------------------------------------------------------------------------------------------
+// Official-compatible reads
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /v0.1/servers`: a page of server releases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerList {
+    pub servers: Vec<ServerResponse>,
+    pub metadata: ListMetadata,
+}
+
+/// Pagination of a list: pass `nextCursor` back as `cursor` for the next page; absent on the
+/// last page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ListMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    pub count: usize,
+}
+
+/// One server release: the server.json exactly as published, and registry metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServerResponse {
+    /// The server.json of this release, as the maintainer published it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub server: serde_json::Value,
+    #[serde(rename = "_meta")]
+    pub meta: ResponseMeta,
+}
+
+/// Registry-managed metadata. The keys are the official registry's and ours
+/// ([`formats::OFFICIAL_META_KEY`], [`formats::REGISTRY_META_KEY`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseMeta {
+    #[serde(
+        rename = "io.modelcontextprotocol.registry/official",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub official: Option<OfficialMeta>,
+    #[serde(
+        rename = "dev.mcp-trust/registry",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub registry: Option<RegistryMeta>,
+}
+
+/// The official registry's status fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OfficialMeta {
+    pub status: ServerStatus,
+    /// RFC 3339.
+    pub published_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    pub is_latest: bool,
+}
+
+/// The official registry's lifecycle status. A yanked release is `deprecated` there; our
+/// verdict says `yanked`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ServerStatus {
+    Active,
+    Deprecated,
+    Deleted,
+}
+
+/// Our metadata about a release, under [`formats::REGISTRY_META_KEY`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryMeta {
+    pub trust: Verdict,
+    pub origin: ReleaseOrigin,
+    /// SHA-256 of the exact manifest bytes, hex.
+    pub manifest_sha256: String,
+    /// The key that signed the release, when it was uploaded signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+}
+
+/// How a release reached the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseOrigin {
+    /// The embedded seed data set.
+    Seed,
+    /// `mcp-registry import`.
+    Import,
+    /// A maintainer's signed `POST /v1/publish`.
+    Publish,
+}
+
+impl ReleaseOrigin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseOrigin::Seed => "seed",
+            ReleaseOrigin::Import => "import",
+            ReleaseOrigin::Publish => "publish",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "seed" => Some(ReleaseOrigin::Seed),
+            "import" => Some(ReleaseOrigin::Import),
+            "publish" => Some(ReleaseOrigin::Publish),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our API: publishing, keys, statements
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /v1/publish`. Give the manifest as text (`manifest`, the usual case: server.json is
+/// UTF-8 JSON) or as base64 of the exact bytes (`manifestBase64`), not both. The signature is
+/// the text of the `.minisig` file made over exactly those bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PublishRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_base64: Option<String>,
+    pub signature: String,
+}
+
+/// A release as our API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseInfo {
+    pub name: String,
+    pub version: String,
+    pub origin: ReleaseOrigin,
+    /// RFC 3339.
+    pub published_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    pub manifest_sha256: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    pub yanked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yank_reason: Option<String>,
+    pub is_latest: bool,
+    pub trust: Verdict,
+}
+
+/// `POST /v1/keys`: bind a minisign public key to a namespace.
+///
+/// For `io.github.<owner>` give `repository` (`owner/repo`): the registry fetches
+/// `.well-known/mcp-sign.pub` from it through the GitHub API. For a reverse-domain namespace
+/// (`com.example`) give `domain` (`example.com`): the registry fetches
+/// `https://example.com/.well-known/mcp-sign.pub`. To rotate, also give `rotatedFrom` (the old
+/// key id) and `rotationSignature`, the old key's signature over [`Statement::RotateKey`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyRegisterRequest {
+    /// The public key: the `.pub` file's text or the bare base64 line.
+    pub public_key: String,
+    /// `io.github.<owner>` or a reverse domain such as `com.example`.
+    pub namespace: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_signature: Option<String>,
+    /// Unix seconds the rotation statement was issued at (with `rotationSignature`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<i64>,
+}
+
+/// How a key was bound to its namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ProofKind {
+    /// `.well-known/mcp-sign.pub` in a GitHub repository owned by the namespace owner.
+    Github,
+    /// `https://<domain>/.well-known/mcp-sign.pub`.
+    Domain,
+}
+
+impl ProofKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProofKind::Github => "github",
+            ProofKind::Domain => "domain",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "github" => Some(ProofKind::Github),
+            "domain" => Some(ProofKind::Domain),
+            _ => None,
+        }
+    }
+}
+
+/// The evidence the registry checked when it registered a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KeyProof {
+    pub kind: ProofKind,
+    /// `owner/repo` for GitHub proofs: the grant covers servers whose `repository.url` is
+    /// `https://github.com/owner/repo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// GitHub's numeric repository id, which survives renames.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Where the key file was fetched.
+    pub url: String,
+}
+
+/// A registered key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInfo {
+    /// minisign key id, 16 hex digits.
+    pub key_id: String,
+    /// The public key, bare base64 as in the second line of the `.pub` file.
+    pub public_key: String,
+    pub namespace: String,
+    pub proof: KeyProof,
+    /// RFC 3339.
+    pub registered_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoke_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_from: Option<String>,
+}
+
+/// `POST /v1/keys/{key_id}/revoke`: the key's own signature over [`Statement::RevokeKey`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyRevokeRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Unix seconds; the registry accepts statements issued within
+    /// [`formats::STATEMENT_MAX_SKEW_SECS`] of its clock.
+    pub issued_at: i64,
+    /// The `.minisig` text of the signature over the statement.
+    pub signature: String,
+}
+
+/// `POST /v1/yank` and `POST /v1/unyank`: a namespace key's signature over
+/// [`Statement::Yank`] or [`Statement::Unyank`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct YankRequest {
+    pub name: String,
+    pub version: String,
+    /// Only for yank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub issued_at: i64,
+    pub signature: String,
+}
+
+/// A statement a key signs to change state in the registry. Its text is line-based and has no
+/// room for ambiguity: every field is one line, and free text may not contain line breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement<'a> {
+    /// The key withdraws itself.
+    RevokeKey {
+        key_id: &'a str,
+        reason: Option<&'a str>,
+        issued_at: i64,
+    },
+    /// The old key vouches for its successor. `namespace` is lower-case.
+    RotateKey {
+        old_key_id: &'a str,
+        new_key_id: &'a str,
+        namespace: &'a str,
+        issued_at: i64,
+    },
+    Yank {
+        name: &'a str,
+        version: &'a str,
+        reason: Option<&'a str>,
+        issued_at: i64,
+    },
+    Unyank {
+        name: &'a str,
+        version: &'a str,
+        issued_at: i64,
+    },
+}
+
+impl Statement<'_> {
+    /// The action's name, as in the statement's `action:` line.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Statement::RevokeKey { .. } => "revoke-key",
+            Statement::RotateKey { .. } => "rotate-key",
+            Statement::Yank { .. } => "yank",
+            Statement::Unyank { .. } => "unyank",
+        }
+    }
+
+    /// The exact text that is signed. Errors when free text would break the line format.
+    pub fn to_text(&self) -> Result<String, String> {
+        let mut lines: Vec<(&str, String)> = vec![("action", self.action().to_string())];
+        let issued_at = match *self {
+            Statement::RevokeKey {
+                key_id,
+                reason,
+                issued_at,
+            } => {
+                lines.push(("key-id", key_id.to_string()));
+                lines.push(("reason", reason.unwrap_or("").to_string()));
+                issued_at
+            }
+            Statement::RotateKey {
+                old_key_id,
+                new_key_id,
+                namespace,
+                issued_at,
+            } => {
+                lines.push(("old-key-id", old_key_id.to_string()));
+                lines.push(("new-key-id", new_key_id.to_string()));
+                lines.push(("namespace", namespace.to_string()));
+                issued_at
+            }
+            Statement::Yank {
+                name,
+                version,
+                reason,
+                issued_at,
+            } => {
+                lines.push(("name", name.to_string()));
+                lines.push(("version", version.to_string()));
+                lines.push(("reason", reason.unwrap_or("").to_string()));
+                issued_at
+            }
+            Statement::Unyank {
+                name,
+                version,
+                issued_at,
+            } => {
+                lines.push(("name", name.to_string()));
+                lines.push(("version", version.to_string()));
+                issued_at
+            }
+        };
+        lines.push(("issued-at", issued_at.to_string()));
+        let mut out = String::from(formats::STATEMENT_HEADER);
+        out.push('\n');
+        for (key, value) in lines {
+            if value.contains(['\n', '\r']) {
+                return Err(format!("the statement's {key} must be a single line"));
+            }
+            if value.len() > formats::STATEMENT_FIELD_MAX_LEN {
+                return Err(format!(
+                    "the statement's {key} is too long ({} bytes; at most {} are allowed)",
+                    value.len(),
+                    formats::STATEMENT_FIELD_MAX_LEN
+                ));
+            }
+            out.push_str(key);
+            out.push_str(": ");
+            out.push_str(&value);
+            out.push('\n');
+        }
+        Ok(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our API: reads
+// ---------------------------------------------------------------------------------------------
+
+/// `GET /v1/servers/{name}`: a server with all its releases and the keys of its namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServerDetail {
+    pub name: String,
+    pub namespace: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_version: Option<String>,
+    /// The verdict of the latest release.
+    pub trust: Verdict,
+    /// Newest first.
+    pub versions: Vec<ReleaseInfo>,
+    /// Keys registered for the namespace, live and revoked.
+    pub keys: Vec<KeyInfo>,
+}
+
+/// `GET /v1/verify`: the verdict on one release and the evidence to re-check it offline
+/// (the exact manifest, the maintainer's signature, the key and its proof).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyResponse {
+    /// The server name the query resolved to, when the registry knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub verdict: Verdict,
+    /// The exact manifest bytes (UTF-8 JSON) the signature covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_sha256: Option<String>,
+    /// The `.minisig` text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<KeyInfo>,
+}
+
+/// `GET /v1/stats`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub servers: i64,
+    pub releases: i64,
+    pub signed_releases: i64,
+    pub yanked_releases: i64,
+    pub keys: i64,
+    pub revoked_keys: i64,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// `ok` when the database answers.
+    pub status: String,
+    pub version: String,
+}
+
+/// Every error response: `{"error":{"code":"not_found","message":"..."}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// A stable, snake_case code for programs.
+    pub code: String,
+    /// What went wrong and how to fix it, for people.
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_keys_match_the_format_constants() {
+        let meta = ResponseMeta {
+            official: Some(OfficialMeta {
+                status: ServerStatus::Active,
+                published_at: "2025-01-01T00:00:00Z".into(),
+                updated_at: "2025-01-01T00:00:00Z".into(),
+                is_latest: true,
+            }),
+            registry: Some(RegistryMeta {
+                trust: crate::trust::compute(&crate::trust::TrustFacts::default()),
+                origin: ReleaseOrigin::Seed,
+                manifest_sha256: "00".into(),
+                key_id: None,
+            }),
+        };
+        let v = serde_json::to_value(&meta).unwrap();
+        assert!(v.get(formats::OFFICIAL_META_KEY).is_some());
+        assert!(v.get(formats::REGISTRY_META_KEY).is_some());
+        assert_eq!(v[formats::OFFICIAL_META_KEY]["isLatest"], true);
+        assert_eq!(v[formats::OFFICIAL_META_KEY]["status"], "active");
+    }
+
+    #[test]
+    fn list_metadata_omits_absent_cursor() {
+        let m = ListMetadata {
+            next_cursor: None,
+            count: 3,
+        };
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"count":3}"#);
+        let m = ListMetadata {
+            next_cursor: Some("x".into()),
+            count: 3,
+        };
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"nextCursor":"x","count":3}"#
+        );
+    }
+
+    #[test]
+    fn statement_text_is_stable() {
+        let s = Statement::Yank {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            reason: Some("broken"),
+            issued_at: 1_700_000_000,
+        };
+        assert_eq!(
+            s.to_text().unwrap(),
+            "mcp-trust-statement v1\naction: yank\nname: io.github.o/s\nversion: 1.0.0\n\
+             reason: broken\nissued-at: 1700000000\n"
+        );
+        let r = Statement::RevokeKey {
+            key_id: "AB",
+            reason: None,
+            issued_at: 5,
+        };
+        assert_eq!(
+            r.to_text().unwrap(),
+            "mcp-trust-statement v1\naction: revoke-key\nkey-id: AB\nreason: \nissued-at: 5\n"
+        );
+    }
+
+    #[test]
+    fn statement_refuses_multi_line_text() {
+        let s = Statement::Yank {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            reason: Some("a\nissued-at: 1"),
+            issued_at: 1,
+        };
+        assert!(s.to_text().is_err());
+    }
+
+    #[test]
+    fn enum_names_round_trip() {
+        for o in [
+            ReleaseOrigin::Seed,
+            ReleaseOrigin::Import,
+            ReleaseOrigin::Publish,
+        ] {
+            assert_eq!(ReleaseOrigin::parse(o.as_str()), Some(o));
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+        }
+        for k in [ProofKind::Github, ProofKind::Domain] {
+            assert_eq!(ProofKind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        assert_eq!(ReleaseOrigin::parse("crawl"), None);
+        assert_eq!(ProofKind::parse("dns"), None);
+    }
+
+    #[test]
+    fn publish_request_refuses_unknown_fields() {
+        let r: Result<PublishRequest, _> =
+            serde_json::from_str(r#"{"manifest":"{}","signature":"s","extra":1}"#);
+        assert!(r.is_err());
+    }
+}

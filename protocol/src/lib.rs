@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod api;
+pub mod error;
+pub mod formats;
+pub mod manifest;
+pub mod minisign;
+pub mod names;
+pub mod trust;
+
+pub use error::{Error, Result};
+pub use manifest::{Manifest, Problem, Severity};
+pub use minisign::{KeyId, PublicKey, SecretKey, Signature};
+pub use names::{Namespace, PackageRef, ServerName, Version};

@@ -1,0 +1,126 @@
+//! Configuration: flags, each with an `MCP_REGISTRY_*` environment variable.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::error::{Error, Result};
+use crate::service::proofs::ProofConfig;
+
+/// Where the data lives and where proofs are fetched from. Shared by every subcommand, and
+/// accepted before or after it (`--data-dir` is global).
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Folder for the embedded database (and, later, the search index and log key). Created
+    /// on first start.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_DATA_DIR",
+        value_name = "DIR",
+        default_value = "./data"
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://PATH` or `postgres://USER:PASS@HOST/DB` (for several replicas).
+    /// [default: SQLite at DATA_DIR/registry.db]
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// GitHub's REST API, used for namespace proofs of io.github.* names.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_GITHUB_API_URL",
+        value_name = "URL",
+        default_value = "https://api.github.com"
+    )]
+    pub github_api_url: String,
+
+    /// GitHub token, only to raise the API rate limit for proofs (no scopes needed).
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_GITHUB_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub github_token: Option<String>,
+
+    /// Fetch domain proofs from BASE/DOMAIN/.well-known/mcp-sign.pub instead of
+    /// https://DOMAIN/.well-known/mcp-sign.pub. For tests and staging only.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_DOMAIN_PROOF_BASE_URL",
+        value_name = "BASE"
+    )]
+    pub domain_proof_base_url: Option<String>,
+
+    /// Write requests (POST) allowed per minute from one client address, per replica; 0 turns
+    /// the limit off (e.g. when a proxy in front limits instead).
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_WRITE_RATE_LIMIT",
+        value_name = "N",
+        default_value_t = 60
+    )]
+    pub write_rate_limit: u32,
+}
+
+impl Config {
+    /// A configuration with the defaults, for a data folder (tests, embedding).
+    pub fn for_data_dir(data_dir: &Path) -> Self {
+        Config {
+            data_dir: data_dir.to_path_buf(),
+            database_url: None,
+            github_api_url: "https://api.github.com".to_string(),
+            github_token: None,
+            domain_proof_base_url: None,
+            write_rate_limit: 60,
+        }
+    }
+
+    /// The database URL, creating the data folder for the SQLite default.
+    pub fn database_url(&self) -> Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            Error::Config(format!(
+                "cannot create the data folder {}: {e}",
+                self.data_dir.display()
+            ))
+        })?;
+        let dir = std::path::absolute(&self.data_dir).map_err(|e| {
+            Error::Config(format!(
+                "cannot resolve the data folder {}: {e}",
+                self.data_dir.display()
+            ))
+        })?;
+        let path = dir.join("registry.db");
+        let path = path.to_str().ok_or_else(|| {
+            Error::Config(format!(
+                "the data folder path {} is not UTF-8",
+                dir.display()
+            ))
+        })?;
+        // mode=rwc: create the file on first start.
+        Ok(format!("sqlite://{path}?mode=rwc"))
+    }
+
+    pub fn proof_config(&self) -> ProofConfig {
+        ProofConfig {
+            github_api_url: self.github_api_url.clone(),
+            github_token: self.github_token.clone(),
+            domain_proof_base_url: self.domain_proof_base_url.clone(),
+        }
+    }
+}

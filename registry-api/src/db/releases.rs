@@ -1,0 +1,284 @@
+//! `releases` and `release_packages`: one immutable row per (server, version).
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, Tx};
+use crate::error::Result;
+
+/// A release joined with its server and the revocation state of its signing key: everything a
+/// response and a verdict need.
+#[derive(Debug, Clone)]
+pub struct ReleaseRow {
+    pub id: i64,
+    pub server_id: i64,
+    pub name: String,
+    pub namespace: String,
+    pub version: String,
+    pub manifest: Vec<u8>,
+    pub manifest_sha256: String,
+    pub signature: Option<String>,
+    pub key_id: Option<String>,
+    pub origin: String,
+    pub published_at: i64,
+    pub updated_at: i64,
+    pub is_latest: bool,
+    pub yanked_at: Option<i64>,
+    pub yank_reason: Option<String>,
+    pub last_statement_at: Option<i64>,
+    pub key_revoked_at: Option<i64>,
+    pub malicious_reason: Option<String>,
+}
+
+const SELECT: &str = "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
+     r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
+     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, \
+     k.revoked_at AS key_revoked_at, s.malicious_reason \
+     FROM releases r JOIN servers s ON s.id = r.server_id \
+     LEFT JOIN keys k ON k.key_id = r.key_id";
+
+fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
+    Ok(ReleaseRow {
+        id: r.try_get("id")?,
+        server_id: r.try_get("server_id")?,
+        name: r.try_get("name")?,
+        namespace: r.try_get("namespace")?,
+        version: r.try_get("version")?,
+        manifest: r.try_get("manifest")?,
+        manifest_sha256: r.try_get("manifest_sha256")?,
+        signature: r.try_get("signature")?,
+        key_id: r.try_get("key_id")?,
+        origin: r.try_get("origin")?,
+        published_at: r.try_get("published_at")?,
+        updated_at: r.try_get("updated_at")?,
+        is_latest: r.try_get::<i64, _>("is_latest")? != 0,
+        yanked_at: r.try_get("yanked_at")?,
+        yank_reason: r.try_get("yank_reason")?,
+        last_statement_at: r.try_get("last_statement_at")?,
+        key_revoked_at: r.try_get("key_revoked_at")?,
+        malicious_reason: r.try_get("malicious_reason")?,
+    })
+}
+
+/// A release to store.
+#[derive(Debug, Clone)]
+pub struct NewRelease<'a> {
+    pub server_id: i64,
+    pub version: &'a str,
+    pub manifest: &'a [u8],
+    pub manifest_sha256: &'a str,
+    pub signature: Option<&'a str>,
+    pub key_id: Option<&'a str>,
+    pub origin: &'a str,
+    /// (registry type, identifier, version) of each package the manifest names.
+    pub packages: &'a [(String, String, String)],
+}
+
+/// Inserts a release; `None` when the (server, version) exists already (releases are
+/// immutable: the existing row is left as it is).
+pub async fn insert(tx: &mut Tx, r: &NewRelease<'_>, now_ms: i64) -> Result<Option<i64>> {
+    let row = sqlx::query(
+        "INSERT INTO releases (server_id, version, manifest, manifest_sha256, signature, key_id, \
+         origin, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         ON CONFLICT (server_id, version) DO NOTHING RETURNING id",
+    )
+    .bind(r.server_id)
+    .bind(r.version)
+    .bind(r.manifest.to_vec())
+    .bind(r.manifest_sha256)
+    .bind(r.signature)
+    .bind(r.key_id)
+    .bind(r.origin)
+    .bind(now_ms)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    for (registry_type, identifier, version) in r.packages {
+        sqlx::query(
+            "INSERT INTO release_packages (release_id, registry_type, identifier, version) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(registry_type)
+        .bind(identifier)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(Some(id))
+}
+
+/// (id, version, yanked) of every release of a server, inside a write transaction.
+pub async fn versions_of(tx: &mut Tx, server_id: i64) -> Result<Vec<(i64, String, bool)>> {
+    let rows = sqlx::query("SELECT id, version, yanked_at FROM releases WHERE server_id = $1")
+        .bind(server_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("version")?,
+                r.try_get::<Option<i64>, _>("yanked_at")?.is_some(),
+            ))
+        })
+        .collect()
+}
+
+/// Marks `latest_id` as the server's latest release and clears the flag elsewhere; rows whose
+/// flag changes get a new `updated_at`, so `updated_since` readers see the change.
+pub async fn set_latest(tx: &mut Tx, server_id: i64, latest_id: i64, now_ms: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE releases SET is_latest = CASE WHEN id = $1 THEN 1 ELSE 0 END, updated_at = $2 \
+         WHERE server_id = $3 AND is_latest <> CASE WHEN id = $1 THEN 1 ELSE 0 END",
+    )
+    .bind(latest_id)
+    .bind(now_ms)
+    .bind(server_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a yank (`yanked = Some(reason)`) or an un-yank (`None`). Applies only when
+/// `statement_at` is newer than the last statement applied, so an old statement cannot be
+/// replayed over a newer one; returns whether it applied.
+pub async fn set_yanked(
+    tx: &mut Tx,
+    release_id: i64,
+    yanked: Option<Option<&str>>,
+    statement_at: i64,
+    now_ms: i64,
+) -> Result<bool> {
+    let (yanked_at, reason) = match yanked {
+        Some(reason) => (Some(now_ms), reason),
+        None => (None, None),
+    };
+    let done = sqlx::query(
+        "UPDATE releases SET yanked_at = $1, yank_reason = $2, last_statement_at = $3, \
+         updated_at = $4 WHERE id = $5 AND (last_statement_at IS NULL OR last_statement_at < $3)",
+    )
+    .bind(yanked_at)
+    .bind(reason)
+    .bind(statement_at)
+    .bind(now_ms)
+    .bind(release_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// One page of the official list, ordered by (name, version), starting after the cursor.
+#[derive(Debug, Clone)]
+pub struct ListQuery<'a> {
+    pub latest_only: bool,
+    pub after: Option<(&'a str, &'a str)>,
+    pub search: Option<&'a str>,
+    pub updated_since_ms: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<ReleaseRow>> {
+    let (after_name, after_version) = q.after.unwrap_or(("", ""));
+    let pattern = super::like_contains(&q.search.unwrap_or("").to_lowercase());
+    let sql = format!(
+        "{SELECT} WHERE ($1 = 0 OR r.is_latest = 1) \
+         AND (s.name > $2 OR (s.name = $2 AND r.version > $3)) \
+         AND LOWER(s.name) LIKE $4 ESCAPE '\\' \
+         AND r.updated_at >= $5 \
+         ORDER BY s.name, r.version LIMIT $6"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(i64::from(q.latest_only))
+        .bind(after_name)
+        .bind(after_version)
+        .bind(pattern)
+        .bind(q.updated_since_ms.unwrap_or(i64::MIN))
+        .bind(q.limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn of_server(db: &Db, name: &str) -> Result<Vec<ReleaseRow>> {
+    let sql = format!("{SELECT} WHERE s.name = $1 ORDER BY r.published_at DESC, r.id DESC");
+    let rows = sqlx::query(&sql).bind(name).fetch_all(db.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, name: &str, version: &str) -> Result<Option<ReleaseRow>> {
+    let sql = format!("{SELECT} WHERE s.name = $1 AND r.version = $2");
+    let row = sqlx::query(&sql)
+        .bind(name)
+        .bind(version)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find_latest(db: &Db, name: &str) -> Result<Option<ReleaseRow>> {
+    let sql = format!("{SELECT} WHERE s.name = $1 AND r.is_latest = 1");
+    let row = sqlx::query(&sql)
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Releases that name a package, newest first.
+pub async fn by_package(
+    db: &Db,
+    registry_type: &str,
+    identifier: &str,
+    version: Option<&str>,
+) -> Result<Vec<ReleaseRow>> {
+    let sql = format!(
+        "{SELECT} WHERE r.id IN (SELECT p.release_id FROM release_packages p \
+         WHERE p.registry_type = $1 AND p.identifier = $2 AND ($3 = '' OR p.version = $3)) \
+         ORDER BY r.published_at DESC, r.id DESC"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(registry_type)
+        .bind(identifier)
+        .bind(version.unwrap_or(""))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The sha256 of a stored release, inside a write transaction (imports compare it).
+pub async fn sha_of(tx: &mut Tx, server_id: i64, version: &str) -> Result<Option<String>> {
+    let row =
+        sqlx::query("SELECT manifest_sha256 FROM releases WHERE server_id = $1 AND version = $2")
+            .bind(server_id)
+            .bind(version)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get("manifest_sha256")?),
+        None => None,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    pub releases: i64,
+    pub signed: i64,
+    pub yanked: i64,
+}
+
+pub async fn counts(db: &Db) -> Result<Counts> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM releases) AS releases, \
+         (SELECT COUNT(*) FROM releases WHERE signature IS NOT NULL) AS signed, \
+         (SELECT COUNT(*) FROM releases WHERE yanked_at IS NOT NULL) AS yanked",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok(Counts {
+        releases: row.try_get("releases")?,
+        signed: row.try_get("signed")?,
+        yanked: row.try_get("yanked")?,
+    })
+}

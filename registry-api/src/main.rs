@@ -1,0 +1,145 @@
+//! `mcp-registry`: the MCP Trust Registry server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use protocol::api::ReleaseOrigin;
+use registry::Config;
+use tracing_subscriber::EnvFilter;
+
+/// The MCP Trust Registry server: signed releases, namespace proofs, trust verdicts, and the
+/// official MCP registry's read API.
+///
+/// With no configuration it keeps a SQLite database in ./data and loads the seed data set, so
+/// `mcp-registry serve` is all it takes. Every flag can also be set with the environment
+/// variable shown. Logging follows RUST_LOG (default: info).
+#[derive(Debug, Parser)]
+#[command(name = "mcp-registry", version, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create or migrate the database, load the seed data set (once), and serve the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(
+            long,
+            env = "MCP_REGISTRY_LISTEN",
+            value_name = "ADDR",
+            default_value = "127.0.0.1:8080"
+        )]
+        listen: SocketAddr,
+        /// Do not load the embedded seed data set.
+        #[arg(long, env = "MCP_REGISTRY_NO_SEED")]
+        no_seed: bool,
+    },
+    /// Create or migrate the database, then exit.
+    Migrate,
+    /// Load a server.json file, or a JSON array of them, as listed (unsigned) releases.
+    /// Idempotent: releases that exist are left as they are.
+    Import {
+        /// The file to load.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { listen, no_seed } => {
+            let state = registry::open(&cli.config, !no_seed).await?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+            let addr = listener.local_addr()?;
+            tracing::info!("serving on http://{addr} (try http://{addr}/v0.1/servers)");
+            registry::serve(listener, state, shutdown_signal()).await?;
+        }
+        Command::Migrate => {
+            let state = registry::open(&cli.config, false).await?;
+            state.db.close().await;
+            println!("the database is up to date");
+        }
+        Command::Import { file } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let state = registry::open(&cli.config, false).await?;
+            let report =
+                registry::service::import::import_bytes(&state.db, &bytes, ReleaseOrigin::Import)
+                    .await?;
+            state.db.close().await;
+            println!(
+                "imported {}: {} added, {} already there",
+                file.display(),
+                report.added,
+                report.unchanged
+            );
+            for c in &report.conflicting {
+                println!(
+                    "  kept {c}: a different release with this version exists (releases are immutable)"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: finish in-flight requests, then stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

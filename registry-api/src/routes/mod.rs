@@ -1,0 +1,23 @@
+//! HTTP handlers, one file per route action; [`router`] lists every route. Handlers are thin:
+//! extract, call `service`, answer.
+
+mod fallback;
+mod health;
+mod keys_recheck;
+mod keys_register;
+mod keys_revoke;
+pub mod openapi;
+mod publish;
+pub mod rate_limit;
+mod router;
+mod server_detail;
+mod server_path;
+mod server_version;
+mod server_versions;
+mod servers_list;
+mod stats;
+mod unyank;
+mod verify;
+mod yank;
+
+pub use router::router;

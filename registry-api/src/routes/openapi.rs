@@ -1,0 +1,35 @@
+//! `/openapi.json`, generated from the handlers and wire types.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use super::*;
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "MCP Trust Registry",
+        description = "The official MCP registry's read API (/v0.1) plus signed publishing, \
+                       namespace proofs and trust verdicts (/v1)."
+    ),
+    paths(
+        servers_list::list,
+        server_versions::versions,
+        server_version::version,
+        server_detail::detail,
+        verify::verify,
+        stats::stats,
+        publish::publish,
+        keys_register::register,
+        keys_revoke::revoke,
+        keys_recheck::recheck,
+        yank::yank,
+        unyank::unyank,
+        health::health,
+    )
+)]
+pub struct ApiDoc;
+
+pub(super) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,28 @@
+use axum::Json;
+use axum::extract::State;
+use protocol::api::{ErrorBody, ReleaseInfo, YankRequest};
+
+use crate::error::Result;
+use crate::extract::ApiJson;
+use crate::service::statements;
+use crate::state::AppState;
+
+/// Yank a release (a statement signed by a key proven for its name). It stays stored and readable, with the verdict `yanked`.
+#[utoipa::path(
+    post,
+    path = "/v1/yank",
+    tag = "registry",
+    request_body = YankRequest,
+    responses(
+        (status = 200, description = "Done", body = ReleaseInfo),
+        (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
+        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
+        (status = 404, description = "Unknown release", body = ErrorBody),
+    )
+)]
+pub(super) async fn yank(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<YankRequest>,
+) -> Result<Json<ReleaseInfo>> {
+    Ok(Json(statements::set_yanked(&state.db, &req, true).await?))
+}

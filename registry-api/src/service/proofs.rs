@@ -1,0 +1,304 @@
+//! Namespace proofs: fetching `.well-known/mcp-sign.pub` from GitHub (REST contents API) or
+//! from a domain, and checking that it is the key being registered.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use protocol::PublicKey;
+use protocol::api::ProofKind;
+use protocol::formats::WELL_KNOWN_KEY_PATH;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// Where proofs are fetched from. Tests point both at local servers.
+#[derive(Debug, Clone)]
+pub struct ProofConfig {
+    /// GitHub's REST API, `https://api.github.com` unless overridden.
+    pub github_api_url: String,
+    /// Optional token, only to raise GitHub's rate limit.
+    pub github_token: Option<String>,
+    /// When set, domain proofs are fetched from `{base}/{domain}/.well-known/mcp-sign.pub`
+    /// instead of `https://{domain}/.well-known/mcp-sign.pub` (for tests).
+    pub domain_proof_base_url: Option<String>,
+}
+
+/// A proof that held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proven {
+    pub kind: ProofKind,
+    /// Lower-case `owner/repo`, or the domain.
+    pub target: String,
+    pub repository_id: Option<i64>,
+    /// Where the key file was found.
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Proofs {
+    /// Follows a few redirects: GitHub answers renamed repositories with one.
+    github: reqwest::Client,
+    /// Follows redirects only within the domain (`example.com` ↔ `www.example.com`), so a
+    /// redirect cannot make the registry fetch from anywhere else (an internal address, say).
+    domain: reqwest::Client,
+    config: ProofConfig,
+}
+
+/// Key files are tiny; refuse to read more than this from anyone.
+const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct GithubRepo {
+    id: i64,
+    full_name: String,
+    owner: GithubOwner,
+}
+
+#[derive(Debug, Deserialize)]
+struct GithubOwner {
+    login: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct GithubContent {
+    content: String,
+    encoding: String,
+}
+
+impl Proofs {
+    pub fn new(config: ProofConfig) -> Result<Self> {
+        let client = |redirects: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .user_agent(concat!("mcp-registry/", env!("CARGO_PKG_VERSION")))
+                .timeout(Duration::from_secs(20))
+                .redirect(redirects)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        };
+        Ok(Proofs {
+            github: client(reqwest::redirect::Policy::limited(3))?,
+            domain: client(reqwest::redirect::Policy::custom(same_site_redirects))?,
+            config,
+        })
+    }
+
+    /// Proves `key` for `io.github.<owner>` with `.well-known/mcp-sign.pub` in `repository`
+    /// (`owner/repo`), which must belong to `owner`.
+    pub async fn github(&self, owner: &str, repository: &str, key: &PublicKey) -> Result<Proven> {
+        let Some((repo_owner, repo_name)) = split_repository(repository) else {
+            return Err(Error::BadRequest(format!(
+                "repository must be OWNER/REPO as on GitHub, not {repository:?}"
+            )));
+        };
+        if !repo_owner.eq_ignore_ascii_case(owner) {
+            return Err(not_owned(repository, owner));
+        }
+        let base = self.config.github_api_url.trim_end_matches('/');
+        let repo_url = format!("{base}/repos/{repo_owner}/{repo_name}");
+        let repo: GithubRepo = match self.get(&repo_url, true).await? {
+            Some(body) => serde_json::from_slice(&body).map_err(|e| {
+                Error::Upstream(format!(
+                    "GitHub answered {repo_url} with unexpected JSON: {e}"
+                ))
+            })?,
+            None => {
+                return Err(Error::ProofFailed(format!(
+                    "GitHub has no public repository {repository}; check the name"
+                )));
+            }
+        };
+        // The API follows renames and transfers: the owner it reports is the one that counts.
+        if !repo.owner.login.eq_ignore_ascii_case(owner) {
+            return Err(not_owned(&repo.full_name, owner));
+        }
+        let contents_url = format!(
+            "{base}/repos/{}/contents/{WELL_KNOWN_KEY_PATH}",
+            repo.full_name
+        );
+        let Some(body) = self.get(&contents_url, true).await? else {
+            return Err(Error::ProofFailed(format!(
+                "{} has no {WELL_KNOWN_KEY_PATH} on its default branch: commit your public key \
+                 there (mcp-sign keygen writes it), then register again",
+                repo.full_name
+            )));
+        };
+        let content: GithubContent = serde_json::from_slice(&body).map_err(|e| {
+            Error::Upstream(format!(
+                "GitHub answered {contents_url} with unexpected JSON: {e}"
+            ))
+        })?;
+        if content.encoding != "base64" {
+            return Err(Error::Upstream(format!(
+                "GitHub sent {WELL_KNOWN_KEY_PATH} in encoding {:?}; expected base64",
+                content.encoding
+            )));
+        }
+        // GitHub wraps the base64 at 60 columns.
+        let compact: String = content.content.split_whitespace().collect();
+        let file = base64::engine::general_purpose::STANDARD
+            .decode(compact)
+            .map_err(|_| {
+                Error::Upstream(format!(
+                    "GitHub sent {WELL_KNOWN_KEY_PATH} as invalid base64"
+                ))
+            })?;
+        let where_ = format!("{} in {}", WELL_KNOWN_KEY_PATH, repo.full_name);
+        check_same_key(&file, key, &where_)?;
+        Ok(Proven {
+            kind: ProofKind::Github,
+            target: repo.full_name.to_ascii_lowercase(),
+            repository_id: Some(repo.id),
+            url: format!(
+                "https://github.com/{}/blob/HEAD/{WELL_KNOWN_KEY_PATH}",
+                repo.full_name
+            ),
+        })
+    }
+
+    /// Proves `key` for a reverse-domain namespace with
+    /// `https://<domain>/.well-known/mcp-sign.pub`.
+    pub async fn domain(&self, domain: &str, key: &PublicKey) -> Result<Proven> {
+        let url = match &self.config.domain_proof_base_url {
+            Some(base) => format!(
+                "{}/{domain}/{WELL_KNOWN_KEY_PATH}",
+                base.trim_end_matches('/')
+            ),
+            None => format!("https://{domain}/{WELL_KNOWN_KEY_PATH}"),
+        };
+        let Some(file) = self.get(&url, false).await? else {
+            return Err(Error::ProofFailed(format!(
+                "{url} does not exist: publish your public key there, then register again"
+            )));
+        };
+        check_same_key(&file, key, &url)?;
+        Ok(Proven {
+            kind: ProofKind::Domain,
+            target: domain.to_string(),
+            repository_id: None,
+            url,
+        })
+    }
+
+    /// GET with a size limit; `None` on 404.
+    async fn get(&self, url: &str, github: bool) -> Result<Option<Vec<u8>>> {
+        let mut req = if github {
+            self.github.get(url)
+        } else {
+            self.domain.get(url)
+        };
+        if github {
+            req = req.header("Accept", "application/vnd.github+json");
+            if let Some(token) = &self.config.github_token {
+                req = req.bearer_auth(token);
+            }
+        }
+        let mut resp = req
+            .send()
+            .await
+            .map_err(|e| Error::Upstream(format!("cannot fetch {url}: {e}")))?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if status.is_redirection() {
+            return Err(Error::ProofFailed(format!(
+                "{url} redirects elsewhere ({status}); serve the key file at this address itself \
+                 (redirects are followed only within the same domain)"
+            )));
+        }
+        if !status.is_success() {
+            return Err(Error::Upstream(format!(
+                "{url} answered {status}; try again later"
+            )));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| Error::Upstream(format!("reading {url}: {e}")))?
+        {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(Error::Upstream(format!(
+                    "{url} sent more than {MAX_RESPONSE_BYTES} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Some(body))
+    }
+}
+
+fn same_site_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let Some(first) = attempt.previous().first() else {
+        return attempt.stop();
+    };
+    if attempt.previous().len() > 3 {
+        return attempt.stop();
+    }
+    let origin = first.host_str().map(str::to_ascii_lowercase);
+    let next = attempt.url();
+    let host = next.host_str().map(str::to_ascii_lowercase);
+    let related = match (origin, host) {
+        (Some(o), Some(h)) => {
+            h == o || h.ends_with(&format!(".{o}")) || o.ends_with(&format!(".{h}"))
+        }
+        _ => false,
+    };
+    if related && next.scheme() == first.scheme() {
+        attempt.follow()
+    } else {
+        attempt.stop()
+    }
+}
+
+fn split_repository(repository: &str) -> Option<(&str, &str)> {
+    let (owner, repo) = repository.split_once('/')?;
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 100
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && s != "."
+            && s != ".."
+    };
+    (ok(owner) && ok(repo)).then_some((owner, repo))
+}
+
+fn not_owned(repository: &str, owner: &str) -> Error {
+    Error::ProofFailed(format!(
+        "repository {repository} is not owned by {owner}: a key for io.github.{owner} must be \
+         proven by a repository that belongs to {owner}"
+    ))
+}
+
+fn check_same_key(file: &[u8], key: &PublicKey, where_: &str) -> Result<()> {
+    let text = std::str::from_utf8(file)
+        .map_err(|_| Error::ProofFailed(format!("{where_} is not a text file")))?;
+    let published: PublicKey = text
+        .trim()
+        .parse()
+        .map_err(|e| Error::ProofFailed(format!("{where_} is not a minisign public key: {e}")))?;
+    if published.key_id() != key.key_id() || published.as_bytes() != key.as_bytes() {
+        return Err(Error::ProofFailed(format!(
+            "{where_} holds key {}, not the key {} being registered: publish this key there \
+             (or register the key that is published)",
+            published.key_id(),
+            key.key_id()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_are_owner_slash_name() {
+        assert_eq!(split_repository("octo/repo.rs"), Some(("octo", "repo.rs")));
+        assert_eq!(split_repository("octo"), None);
+        assert_eq!(split_repository("octo/a/b"), None);
+        assert_eq!(split_repository("octo/.."), None);
+        assert_eq!(split_repository("/repo"), None);
+    }
+}

@@ -1,0 +1,111 @@
+//! `POST /v1/publish`: a signed release manifest from its maintainer.
+
+use base64::Engine as _;
+use protocol::Manifest;
+use protocol::api::{PublishRequest, ReleaseInfo};
+
+use crate::clock::now_ms;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::service::statements::{covering_grant, live_key, parse_signature, verify};
+use crate::service::{latest, manifest_facts, views};
+
+/// The exact manifest bytes of a request.
+pub fn manifest_bytes(req: &PublishRequest) -> Result<Vec<u8>> {
+    match (&req.manifest, &req.manifest_base64) {
+        (Some(text), None) => Ok(text.as_bytes().to_vec()),
+        (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|_| Error::BadRequest("manifestBase64 is not valid base64".to_string())),
+        _ => Err(Error::BadRequest(
+            "give the manifest exactly once: as text in `manifest` or as base64 in \
+             `manifestBase64`"
+                .to_string(),
+        )),
+    }
+}
+
+/// Validates, checks the signature and the key's grant, and stores the release. Nothing is
+/// stored unless every check passes; an existing (name, version) is never replaced.
+pub async fn publish(db: &Db, req: &PublishRequest) -> Result<ReleaseInfo> {
+    let bytes = manifest_bytes(req)?;
+    let manifest =
+        Manifest::parse(bytes.as_slice()).map_err(|e| Error::InvalidManifest(e.to_string()))?;
+    let signature = parse_signature(&req.signature)?;
+    let name = manifest.name().as_str().to_string();
+    let namespace = manifest.name().namespace().as_str().to_string();
+    let version = manifest.version().as_str().to_string();
+
+    let key = live_key(db, &signature).await?;
+    verify(
+        &key,
+        &bytes,
+        &signature,
+        "manifest (it was changed after signing, or signed by another key)",
+    )?;
+    let facts = manifest_facts(&bytes)?;
+    let grant = covering_grant(
+        db,
+        &key.key_id,
+        &name,
+        &namespace,
+        facts.repository_url.as_deref(),
+    )
+    .await?;
+
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let server_id = db::servers::upsert(
+        &mut tx,
+        &db::servers::NewServer {
+            name: &name,
+            namespace: &namespace,
+            description: facts.description.as_deref(),
+            repository_url: facts.repository_url.as_deref(),
+        },
+        now,
+    )
+    .await?;
+    if let Some(repository_id) = grant.proof_repository_id {
+        db::servers::set_github_repository_id(&mut tx, server_id, repository_id).await?;
+    }
+    let sha = manifest.sha256_hex();
+    let inserted = db::releases::insert(
+        &mut tx,
+        &db::releases::NewRelease {
+            server_id,
+            version: &version,
+            manifest: &bytes,
+            manifest_sha256: &sha,
+            signature: Some(&req.signature),
+            key_id: Some(&key.key_id),
+            origin: "publish",
+            packages: &facts.packages,
+        },
+        now,
+    )
+    .await?;
+    let Some(release_id) = inserted else {
+        return Err(Error::AlreadyExists(format!(
+            "{name}@{version} exists already and releases are immutable (also after a yank): \
+             publish a new version"
+        )));
+    };
+    // The server shows what its latest release says.
+    if latest::refresh(&mut tx, server_id, now).await? == Some(release_id) {
+        db::servers::set_display(
+            &mut tx,
+            server_id,
+            facts.description.as_deref(),
+            facts.repository_url.as_deref(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(%name, %version, key_id = %key.key_id, "published");
+
+    let row = db::releases::find(db, &name, &version)
+        .await?
+        .ok_or_else(|| Error::Internal("the release vanished after publishing".to_string()))?;
+    views::release_info(&row)
+}

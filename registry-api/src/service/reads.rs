@@ -1,0 +1,279 @@
+//! The read side: official-compatible lists, our server detail, verify and stats.
+
+use std::str::FromStr;
+
+use protocol::api::{
+    ListMetadata, ServerDetail, ServerList, ServerResponse, Stats, VerifyResponse,
+};
+use protocol::formats::{API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE};
+use protocol::trust::{self, TrustFacts};
+use protocol::{PackageRef, ServerName};
+use serde::Deserialize;
+
+use crate::clock::parse_rfc3339;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::service::views;
+
+/// `GET /v0.1/servers` query parameters, as the official registry names them.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Opaque cursor from a previous page's `metadata.nextCursor`.
+    pub cursor: Option<String>,
+    /// Page size, 1–100 (default 30).
+    pub limit: Option<String>,
+    /// Case-insensitive substring of the server name.
+    pub search: Option<String>,
+    /// Only releases created or changed at or after this RFC 3339 time.
+    pub updated_since: Option<String>,
+    /// `latest`: only the latest version of each server.
+    pub version: Option<String>,
+}
+
+fn parse_limit(limit: Option<&str>) -> Result<i64> {
+    let Some(raw) = limit else {
+        return Ok(i64::from(API_DEFAULT_PAGE_SIZE));
+    };
+    match raw.parse::<i64>() {
+        Ok(n) if (1..=i64::from(API_MAX_PAGE_SIZE)).contains(&n) => Ok(n),
+        _ => Err(Error::BadRequest(format!(
+            "limit must be a whole number from 1 to {API_MAX_PAGE_SIZE}, not {raw:?}"
+        ))),
+    }
+}
+
+/// Cursors are `name:version` of the last entry of the previous page (a server name cannot
+/// contain `:`), so pages stay stable while servers are added.
+fn parse_cursor(cursor: &str) -> Result<(&str, &str)> {
+    cursor.split_once(':').ok_or_else(|| {
+        Error::BadRequest(format!(
+            "invalid cursor {cursor:?}: pass back metadata.nextCursor from the previous page"
+        ))
+    })
+}
+
+pub async fn list(db: &Db, p: &ListParams) -> Result<ServerList> {
+    let limit = parse_limit(p.limit.as_deref())?;
+    let latest_only = match p.version.as_deref() {
+        None | Some("") => false,
+        Some("latest") => true,
+        Some(other) => {
+            return Err(Error::BadRequest(format!(
+                "version={other:?} is not supported here: use version=latest, or \
+                 GET /v0.1/servers/{{name}}/versions/{{version}} for one release"
+            )));
+        }
+    };
+    let after = p
+        .cursor
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
+    let updated_since_ms = p
+        .updated_since
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_rfc3339("updated_since", s))
+        .transpose()?;
+    let query = db::releases::ListQuery {
+        latest_only,
+        after,
+        search: p.search.as_deref().filter(|s| !s.is_empty()),
+        updated_since_ms,
+        // One more than asked tells whether another page follows.
+        limit: limit + 1,
+    };
+    let mut rows = db::releases::list(db, &query).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_cursor = if more {
+        rows.last().map(|r| format!("{}:{}", r.name, r.version))
+    } else {
+        None
+    };
+    let servers = rows
+        .iter()
+        .map(views::server_response)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ServerList {
+        metadata: ListMetadata {
+            next_cursor,
+            count: servers.len(),
+        },
+        servers,
+    })
+}
+
+fn not_found_server(name: &str) -> Error {
+    Error::NotFound(format!(
+        "no server named {name:?} in this registry; search with GET /v0.1/servers?search=..."
+    ))
+}
+
+pub async fn versions(db: &Db, name: &str) -> Result<ServerList> {
+    let rows = db::releases::of_server(db, name).await?;
+    if rows.is_empty() {
+        return Err(not_found_server(name));
+    }
+    let servers = rows
+        .iter()
+        .map(views::server_response)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ServerList {
+        metadata: ListMetadata {
+            next_cursor: None,
+            count: servers.len(),
+        },
+        servers,
+    })
+}
+
+pub async fn version(db: &Db, name: &str, version: &str) -> Result<ServerResponse> {
+    let row = if version == "latest" {
+        db::releases::find_latest(db, name).await?
+    } else {
+        db::releases::find(db, name, version).await?
+    };
+    match row {
+        Some(row) => views::server_response(&row),
+        None if db::servers::find_by_name(db, name).await?.is_some() => {
+            Err(Error::NotFound(format!(
+                "server {name:?} has no version {version:?}; list them with \
+                 GET /v0.1/servers/{{name}}/versions"
+            )))
+        }
+        None => Err(not_found_server(name)),
+    }
+}
+
+pub async fn detail(db: &Db, name: &str) -> Result<ServerDetail> {
+    let server = db::servers::find_by_name(db, name)
+        .await?
+        .ok_or_else(|| not_found_server(name))?;
+    let rows = db::releases::of_server(db, name).await?;
+    let latest = rows.iter().find(|r| r.is_latest).or(rows.first());
+    let trust = match latest {
+        Some(r) => views::verdict(r),
+        None => trust::compute(&TrustFacts {
+            known: true,
+            ..TrustFacts::default()
+        }),
+    };
+    let versions = rows
+        .iter()
+        .map(views::release_info)
+        .collect::<Result<Vec<_>>>()?;
+    let keys = db::keys::grants_in_namespace(db, &server.namespace)
+        .await?
+        .iter()
+        .map(views::key_info)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ServerDetail {
+        name: server.name,
+        namespace: server.namespace,
+        description: server.description,
+        repository_url: server.repository_url,
+        latest_version: latest.map(|r| r.version.clone()),
+        trust,
+        versions,
+        keys,
+    })
+}
+
+/// `GET /v1/verify` query parameters: `server` (with optional `version`, default latest) or
+/// `package` (`npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/o/i:1.0`, ...).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyParams {
+    pub server: Option<String>,
+    pub version: Option<String>,
+    pub package: Option<String>,
+}
+
+/// The verdict on a release. Something the registry has never seen is not an error: its
+/// verdict is `unknown`.
+pub async fn verify(db: &Db, p: &VerifyParams) -> Result<VerifyResponse> {
+    let row = match (p.server.as_deref(), p.package.as_deref()) {
+        (Some(server), None) => {
+            ServerName::from_str(server).map_err(|e| Error::BadRequest(e.to_string()))?;
+            match p.version.as_deref() {
+                None | Some("latest") => db::releases::find_latest(db, server).await?,
+                Some(v) => db::releases::find(db, server, v).await?,
+            }
+        }
+        (None, Some(package)) => {
+            if p.version.is_some() {
+                return Err(Error::BadRequest(
+                    "give the package version inside package= (npm:pkg@1.2.3, pypi:pkg==1.0), \
+                     not as version="
+                        .to_string(),
+                ));
+            }
+            let pkg =
+                PackageRef::from_str(package).map_err(|e| Error::BadRequest(e.to_string()))?;
+            let rows = db::releases::by_package(
+                db,
+                pkg.registry_type().as_str(),
+                &pkg.normalized_name(),
+                pkg.version().map(|v| v.as_str()),
+            )
+            .await?;
+            // Several releases may name one package version; the newest upload answers.
+            rows.into_iter().next()
+        }
+        _ => {
+            return Err(Error::BadRequest(
+                "give exactly one of server=NAME (with optional version=V) or \
+                 package=npm:@scope/pkg@1.2.3"
+                    .to_string(),
+            ));
+        }
+    };
+    let Some(row) = row else {
+        return Ok(VerifyResponse {
+            name: p.server.clone(),
+            version: p.version.clone(),
+            verdict: trust::compute(&TrustFacts::default()),
+            manifest: None,
+            manifest_sha256: None,
+            signature: None,
+            key: None,
+        });
+    };
+    let key = match &row.key_id {
+        Some(key_id) => {
+            let grants = db::keys::grants_of_key(db, key_id).await?;
+            let grant = grants
+                .iter()
+                .find(|g| g.namespace == row.namespace)
+                .or(grants.first());
+            grant.map(views::key_info).transpose()?
+        }
+        None => None,
+    };
+    Ok(VerifyResponse {
+        name: Some(row.name.clone()),
+        version: Some(row.version.clone()),
+        verdict: views::verdict(&row),
+        manifest: Some(String::from_utf8_lossy(&row.manifest).into_owned()),
+        manifest_sha256: Some(row.manifest_sha256.clone()),
+        signature: row.signature.clone(),
+        key,
+    })
+}
+
+pub async fn stats(db: &Db) -> Result<Stats> {
+    let servers = db::servers::count(db).await?;
+    let releases = db::releases::counts(db).await?;
+    let keys = db::keys::counts(db).await?;
+    Ok(Stats {
+        servers,
+        releases: releases.releases,
+        signed_releases: releases.signed,
+        yanked_releases: releases.yanked,
+        keys: keys.keys,
+        revoked_keys: keys.revoked,
+    })
+}

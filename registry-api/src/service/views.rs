@@ -1,0 +1,124 @@
+//! Database rows → wire types (`protocol::api`). Rows are never serialized directly.
+
+use protocol::api::{
+    KeyInfo, KeyProof, OfficialMeta, ProofKind, RegistryMeta, ReleaseInfo, ReleaseOrigin,
+    ResponseMeta, ServerResponse, ServerStatus,
+};
+use protocol::trust::{self, SignatureFacts, TrustFacts, Verdict};
+
+use crate::clock::rfc3339;
+use crate::db::keys::GrantRow;
+use crate::db::releases::ReleaseRow;
+use crate::error::{Error, Result};
+
+/// The facts the database holds about a release, as [`trust::compute`] takes them.
+pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
+    TrustFacts {
+        known: true,
+        // A signed release is only stored after its signature verified with a key proven for
+        // the name (service::publish), so both hold for every stored signature.
+        signature: row
+            .key_id
+            .as_ref()
+            .filter(|_| row.signature.is_some())
+            .map(|key_id| SignatureFacts {
+                key_id: key_id.clone(),
+                valid: true,
+                key_proven: true,
+                key_revoked: row.key_revoked_at.is_some(),
+            }),
+        yanked: row.yanked_at.map(|_| row.yank_reason.clone()),
+        malicious: row.malicious_reason.clone(),
+        // Artifact verification, the scanner and operator vetting come with later issues.
+        artifacts_verified: false,
+        high_severity_findings: 0,
+        publisher_vetted: false,
+    }
+}
+
+pub fn verdict(row: &ReleaseRow) -> Verdict {
+    trust::compute(&trust_facts(row))
+}
+
+pub fn origin(row: &ReleaseRow) -> Result<ReleaseOrigin> {
+    ReleaseOrigin::parse(&row.origin)
+        .ok_or_else(|| Error::Internal(format!("unknown release origin {:?}", row.origin)))
+}
+
+fn status(row: &ReleaseRow) -> ServerStatus {
+    if row.malicious_reason.is_some() {
+        ServerStatus::Deleted
+    } else if row.yanked_at.is_some() || row.key_revoked_at.is_some() {
+        ServerStatus::Deprecated
+    } else {
+        ServerStatus::Active
+    }
+}
+
+/// The official `{server, _meta}` object.
+pub fn server_response(row: &ReleaseRow) -> Result<ServerResponse> {
+    let server: serde_json::Value = serde_json::from_slice(&row.manifest).map_err(|e| {
+        Error::Internal(format!(
+            "stored manifest of {}@{} is not JSON: {e}",
+            row.name, row.version
+        ))
+    })?;
+    Ok(ServerResponse {
+        server,
+        meta: ResponseMeta {
+            official: Some(OfficialMeta {
+                status: status(row),
+                published_at: rfc3339(row.published_at),
+                updated_at: rfc3339(row.updated_at),
+                is_latest: row.is_latest,
+            }),
+            registry: Some(RegistryMeta {
+                trust: verdict(row),
+                origin: origin(row)?,
+                manifest_sha256: row.manifest_sha256.clone(),
+                key_id: row.key_id.clone(),
+            }),
+        },
+    })
+}
+
+pub fn release_info(row: &ReleaseRow) -> Result<ReleaseInfo> {
+    Ok(ReleaseInfo {
+        name: row.name.clone(),
+        version: row.version.clone(),
+        origin: origin(row)?,
+        published_at: rfc3339(row.published_at),
+        updated_at: rfc3339(row.updated_at),
+        manifest_sha256: row.manifest_sha256.clone(),
+        key_id: row.key_id.clone(),
+        yanked: row.yanked_at.is_some(),
+        yank_reason: row.yank_reason.clone(),
+        is_latest: row.is_latest,
+        trust: verdict(row),
+    })
+}
+
+pub fn key_info(g: &GrantRow) -> Result<KeyInfo> {
+    let kind = ProofKind::parse(&g.proof_kind)
+        .ok_or_else(|| Error::Internal(format!("unknown proof kind {:?}", g.proof_kind)))?;
+    let (repository, domain) = match kind {
+        ProofKind::Github => (Some(g.proof_target.clone()), None),
+        ProofKind::Domain => (None, Some(g.proof_target.clone())),
+    };
+    Ok(KeyInfo {
+        key_id: g.key.key_id.clone(),
+        public_key: g.key.public_key.clone(),
+        namespace: g.namespace.clone(),
+        proof: KeyProof {
+            kind,
+            repository,
+            repository_id: g.proof_repository_id,
+            domain,
+            url: g.proof_url.clone(),
+        },
+        registered_at: rfc3339(g.granted_at),
+        revoked_at: g.key.revoked_at.map(rfc3339),
+        revoke_reason: g.key.revoke_reason.clone(),
+        rotated_from: g.key.rotated_from.clone(),
+    })
+}

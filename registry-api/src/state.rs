@@ -1,0 +1,14 @@
+//! What every handler gets: the database and the proof fetcher.
+
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::routes::rate_limit::WriteLimiter;
+use crate::service::proofs::Proofs;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub proofs: Arc<Proofs>,
+    pub limiter: Arc<WriteLimiter>,
+}

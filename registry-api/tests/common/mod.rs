@@ -1,0 +1,329 @@
+//! The HTTP test harness: `TestApp` starts the real server on port 0 against a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database when
+//! `MCP_REGISTRY_TEST_POSTGRES_URL` is set), and `FakeGithub` plays GitHub's REST API and
+//! domain key files for namespace proofs.
+
+#![allow(dead_code, unreachable_pub)]
+
+pub mod github;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use protocol::api::Statement;
+use protocol::{SecretKey, Signature};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+pub const POSTGRES_ENV: &str = "MCP_REGISTRY_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL too when the environment names a server.
+pub fn backends() -> Vec<Backend> {
+    let mut b = vec![Backend::Sqlite];
+    if std::env::var(POSTGRES_ENV).is_ok_and(|v| !v.is_empty()) {
+        b.push(Backend::Postgres);
+    }
+    b
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub seed: bool,
+    pub github_api_url: Option<String>,
+    pub domain_proof_base_url: Option<String>,
+    /// Writes per minute per address; 0 (the default here) turns the limit off, as the
+    /// concurrency tests send many.
+    pub write_rate_limit: u32,
+}
+
+#[derive(Debug)]
+pub struct TestApp {
+    pub url: String,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    pub state: registry::AppState,
+    dir: tempfile::TempDir,
+    postgres: Option<PgDatabase>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// A database made for one test, dropped with it.
+#[derive(Debug)]
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; a thread with its own runtime may block.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let mut conn = sqlx::AnyConnection::connect(&admin_url).await.ok()?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("mcp_registry_test_{}_{n}_{nanos}", std::process::id())
+}
+
+fn with_database(url: &str, db: &str) -> String {
+    let mut u = url::Url::parse(url).expect("postgres URL");
+    u.set_path(&format!("/{db}"));
+    u.to_string()
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend, options: Options) -> TestApp {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = registry::Config::for_data_dir(&dir.path().join("data"));
+        let mut postgres = None;
+        if backend == Backend::Postgres {
+            let admin_url = std::env::var(POSTGRES_ENV).expect("postgres URL");
+            let name = unique_name();
+            let mut conn = sqlx::AnyConnection::connect(&admin_url)
+                .await
+                .expect("connect admin");
+            sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .await
+                .expect("create database");
+            config.database_url = Some(with_database(&admin_url, &name));
+            postgres = Some(PgDatabase { admin_url, name });
+        }
+        if let Some(u) = &options.github_api_url {
+            config.github_api_url = u.clone();
+        }
+        config.domain_proof_base_url = options.domain_proof_base_url.clone();
+        config.write_rate_limit = options.write_rate_limit;
+        let state = registry::open(&config, options.seed)
+            .await
+            .expect("open registry");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let serve_state = state.clone();
+        tokio::spawn(async move {
+            let _ = registry::serve(listener, serve_state, async move {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            url: format!("http://{addr}"),
+            backend,
+            client: reqwest::Client::new(),
+            state,
+            dir,
+            postgres,
+            shutdown: Some(tx),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("GET");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> (StatusCode, Value) {
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        let status = resp.status();
+        let text = resp.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.state.db.close().await;
+    }
+}
+
+/// Asserts our one error shape and returns the code.
+pub fn error_code(body: &Value) -> String {
+    let code = body["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an error body: {body}"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    code.to_string()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys, manifests and signed requests
+
+pub fn new_key() -> SecretKey {
+    SecretKey::generate(&mut rand_core::OsRng)
+}
+
+pub fn sign(key: &SecretKey, data: &[u8]) -> Signature {
+    key.sign(data, "timestamp:0\tfile:test").expect("sign")
+}
+
+pub fn manifest(name: &str, version: &str, repo: &str) -> String {
+    serde_json::to_string_pretty(&json!({
+        "$schema": protocol::formats::SERVER_SCHEMA_URL,
+        "name": name,
+        "description": "A test server",
+        "version": version,
+        "repository": {"url": format!("https://github.com/{repo}"), "source": "github"},
+        "packages": [{
+            "registryType": "npm",
+            "identifier": format!("@{repo}"),
+            "version": version,
+            "transport": {"type": "stdio"}
+        }]
+    }))
+    .expect("json")
+}
+
+pub fn publish_body(key: &SecretKey, manifest: &str) -> Value {
+    json!({"manifest": manifest, "signature": sign(key, manifest.as_bytes()).to_file_string()})
+}
+
+pub fn register_github_body(key: &SecretKey, owner: &str, repo: &str) -> Value {
+    json!({
+        "publicKey": key.public_key().to_file_string(),
+        "namespace": format!("io.github.{owner}"),
+        "repository": format!("{owner}/{repo}"),
+    })
+}
+
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+pub fn yank_body(
+    key: &SecretKey,
+    name: &str,
+    version: &str,
+    reason: Option<&str>,
+    yank: bool,
+) -> Value {
+    let issued_at = now_secs();
+    let statement = if yank {
+        Statement::Yank {
+            name,
+            version,
+            reason,
+            issued_at,
+        }
+    } else {
+        Statement::Unyank {
+            name,
+            version,
+            issued_at,
+        }
+    };
+    let text = statement.to_text().expect("statement");
+    let mut body = json!({
+        "name": name,
+        "version": version,
+        "issuedAt": issued_at,
+        "signature": sign(key, text.as_bytes()).to_file_string(),
+    });
+    if let Some(r) = reason {
+        body["reason"] = json!(r);
+    }
+    body
+}
+
+pub fn revoke_body(key: &SecretKey, reason: Option<&str>) -> Value {
+    let issued_at = now_secs();
+    let key_id = key.key_id().to_string();
+    let text = Statement::RevokeKey {
+        key_id: &key_id,
+        reason,
+        issued_at,
+    }
+    .to_text()
+    .expect("text");
+    json!({
+        "reason": reason,
+        "issuedAt": issued_at,
+        "signature": sign(key, text.as_bytes()).to_file_string(),
+    })
+}
+
+/// URL-encodes a server name for a path segment, as official clients do.
+pub fn enc(name: &str) -> String {
+    name.replace('/', "%2F")
+}

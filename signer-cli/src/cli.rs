@@ -1,0 +1,294 @@
+//! The command line, as clap sees it. Every flag is documented here; `--help` is generated.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Sign, verify and publish MCP server releases; check servers before installing them.
+///
+/// Keys and signatures are minisign-compatible: keys made by `minisign -G` work here, and
+/// files signed here verify with `minisign -V`.
+///
+/// Exit codes: 0 success, 1 verification failed, 2 bad usage or unreadable/invalid input.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mcp-sign",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub(crate) struct Cli {
+    /// Print one JSON document on stdout instead of text for people (errors included).
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create a new signing key pair (minisign format).
+    ///
+    /// The password comes from a prompt, or from MCP_SIGN_PASSWORD in CI. The secret key is
+    /// written with mode 0600 and is never sent anywhere.
+    Keygen(KeygenArgs),
+
+    /// Sign a file (a release manifest or an artifact), writing FILE.minisig.
+    Sign(SignArgs),
+
+    /// Verify a file's minisign signature with a public key.
+    Verify(VerifyArgs),
+
+    /// Create and check release manifests (server.json plus the signed release extension).
+    #[command(subcommand)]
+    Manifest(ManifestCommand),
+
+    /// Register, re-check or revoke your key with a registry.
+    #[command(subcommand)]
+    Key(KeyCommand),
+
+    /// Publish a release manifest to a registry, signed with your key, and show its verdict.
+    ///
+    /// Uses MANIFEST.minisig when it exists; otherwise signs the manifest and writes it.
+    Publish(PublishArgs),
+
+    /// Withdraw a release (it stays readable, with the verdict `yanked`).
+    Yank(YankArgs),
+
+    /// Undo a yank.
+    Unyank(UnyankArgs),
+}
+
+/// The registry to talk to.
+#[derive(Debug, Args)]
+pub(crate) struct RegistryArg {
+    /// The registry's base URL, e.g. http://127.0.0.1:8080.
+    #[arg(long, env = "MCP_SIGN_REGISTRY", value_name = "URL")]
+    pub(crate) registry: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Bind your public key to a namespace. The registry checks the proof itself: for
+    /// io.github.OWNER, .well-known/mcp-sign.pub committed to --repository (owned by OWNER);
+    /// for a domain namespace such as com.example, https://example.com/.well-known/mcp-sign.pub.
+    Register(KeyRegisterArgs),
+
+    /// Revoke your key with a statement signed by it. Releases it signed lose their trust.
+    Revoke(KeyRevokeArgs),
+
+    /// Ask the registry to check a key's proofs again. If you lost the secret key, remove the
+    /// public key from .well-known/mcp-sign.pub (or the domain) and run this: the registry
+    /// revokes the key.
+    Recheck(KeyRecheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeyRecheckArgs {
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// The public key to check.
+    #[arg(long, short = 'p', value_name = "PATH", default_value = "mcp-sign.pub")]
+    pub(crate) public_key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeyRegisterArgs {
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// The public key to register.
+    #[arg(long, short = 'p', value_name = "PATH", default_value = "mcp-sign.pub")]
+    pub(crate) public_key: PathBuf,
+
+    /// The namespace: io.github.OWNER or a reverse domain such as com.example.
+    #[arg(long, value_name = "NS")]
+    pub(crate) namespace: String,
+
+    /// For io.github.* namespaces: the repository (OWNER/REPO) holding the key file. The key
+    /// may publish the servers whose repository.url is this repository.
+    #[arg(long, value_name = "OWNER/REPO", conflicts_with = "domain")]
+    pub(crate) repository: Option<String>,
+
+    /// For domain namespaces: the domain serving the key file (checked against the namespace).
+    #[arg(long, value_name = "DOMAIN")]
+    pub(crate) domain: Option<String>,
+
+    /// Rotation: the OLD secret key, which signs a statement handing the namespace over to the
+    /// new key.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) rotate_from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeyRevokeArgs {
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// The secret key to revoke (it signs its own revocation).
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// Why (shown to users), e.g. "key leaked".
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PublishArgs {
+    /// The release manifest (server.json).
+    #[arg(value_name = "MANIFEST", default_value = "server.json")]
+    pub(crate) manifest: PathBuf,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// The secret key to sign with, when there is no signature file yet.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// The signature file [default: MANIFEST.minisig].
+    #[arg(long, short = 'x', value_name = "PATH")]
+    pub(crate) signature: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct YankArgs {
+    /// The release, as NAME@VERSION.
+    #[arg(value_name = "NAME@VERSION")]
+    pub(crate) release: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// A key registered for the server's namespace.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// Why, shown to users (one line).
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UnyankArgs {
+    /// The release, as NAME@VERSION.
+    #[arg(value_name = "NAME@VERSION")]
+    pub(crate) release: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// A key registered for the server's namespace.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Where to write the public key (share it: commit it as .well-known/mcp-sign.pub).
+    #[arg(long, short = 'p', value_name = "PATH", default_value = "mcp-sign.pub")]
+    pub(crate) public_key: PathBuf,
+
+    /// Where to write the secret key (keep it private; mode 0600).
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// Do not encrypt the secret key with a password (for throw-away or HSM-held keys).
+    #[arg(long)]
+    pub(crate) no_password: bool,
+
+    /// Overwrite existing key files.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The file to sign.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// The secret key to sign with.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// The signed, trusted comment. Default for a manifest: "name@version" and a timestamp;
+    /// for other files: the file name and a timestamp.
+    #[arg(long, short = 't', value_name = "TEXT")]
+    pub(crate) trusted_comment: Option<String>,
+
+    /// Where to write the signature [default: FILE.minisig].
+    #[arg(long, short = 'x', value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Overwrite an existing signature file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The signed file.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// The public key to verify with.
+    #[arg(long, short = 'p', value_name = "PATH", default_value = "mcp-sign.pub")]
+    pub(crate) public_key: PathBuf,
+
+    /// The signature file [default: FILE.minisig].
+    #[arg(long, short = 'x', value_name = "PATH")]
+    pub(crate) signature: Option<PathBuf>,
+
+    /// Accept legacy (non-prehashed `Ed`) signatures made by old minisign versions.
+    #[arg(long)]
+    pub(crate) allow_legacy: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ManifestCommand {
+    /// Build a release manifest from what is in a folder: an existing server.json, a
+    /// package.json with `mcpName`, or a pyproject.toml.
+    Init(ManifestInitArgs),
+
+    /// Validate a manifest and list every problem with its JSON path.
+    Check(ManifestCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestInitArgs {
+    /// The project folder to read.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub(crate) dir: PathBuf,
+
+    /// Where to write the manifest.
+    #[arg(long, short = 'o', value_name = "PATH", default_value = "server.json")]
+    pub(crate) output: PathBuf,
+
+    /// A release artifact (npm tarball, wheel, .mcpb, ...) whose digests to record; repeatable.
+    #[arg(long = "artifact", value_name = "PATH")]
+    pub(crate) artifacts: Vec<PathBuf>,
+
+    /// A JSON file with the server's tool definitions (an MCP `tools/list` result or an array);
+    /// records them with their fingerprints.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) tools: Option<PathBuf>,
+
+    /// The source commit the release was built from (40 hex digits).
+    #[arg(long, value_name = "SHA")]
+    pub(crate) source_commit: Option<String>,
+
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ManifestCheckArgs {
+    /// The manifest to check.
+    #[arg(value_name = "FILE", default_value = "server.json")]
+    pub(crate) file: PathBuf,
+}

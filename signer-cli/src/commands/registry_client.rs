@@ -1,0 +1,148 @@
+//! A small blocking client for the registry's `/v1` write API, speaking the wire types of
+//! `protocol::api`, plus what the registry commands share: loading the secret key and signing
+//! statements.
+
+use std::io::ErrorKind;
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, anyhow, bail};
+use protocol::api::{ErrorBody, Statement};
+use protocol::minisign::Zeroizing;
+use protocol::{SecretKey, Signature};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::password;
+
+#[derive(Debug)]
+pub(crate) struct RegistryClient {
+    base: String,
+    http: reqwest::blocking::Client,
+}
+
+impl RegistryClient {
+    pub(crate) fn new(base: &str) -> Result<Self> {
+        let parsed =
+            url::Url::parse(base).map_err(|e| anyhow!("--registry {base:?} is not a URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            bail!("--registry must be an http:// or https:// URL, not {base:?}");
+        }
+        let http = reqwest::blocking::Client::builder()
+            .user_agent(concat!("mcp-sign/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .context("cannot set up the HTTP client")?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_string(),
+            http,
+        })
+    }
+
+    /// POSTs `body` as JSON and decodes the answer; a refusal becomes an error with the
+    /// registry's message.
+    pub(crate) fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R> {
+        let url = format!("{}{path}", self.base);
+        let resp = self
+            .http
+            .post(&url)
+            .json(body)
+            .send()
+            .with_context(|| format!("cannot reach the registry at {url}"))?;
+        let status = resp.status();
+        let text = resp
+            .text()
+            .with_context(|| format!("cannot read the answer from {url}"))?;
+        if !status.is_success() {
+            return Err(match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(e) => anyhow!(
+                    "the registry refused ({}, HTTP {}): {}",
+                    e.error.code,
+                    status.as_u16(),
+                    e.error.message
+                ),
+                Err(_) => anyhow!("the registry answered HTTP {} from {url}", status.as_u16()),
+            });
+        }
+        serde_json::from_str(&text).with_context(|| {
+            format!("the registry at {url} sent an answer this client does not understand")
+        })
+    }
+}
+
+/// Reads a secret key, asking for its password only if it is encrypted.
+pub(crate) fn load_secret_key(path: &Path) -> Result<SecretKey> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => Zeroizing::new(bytes),
+        Err(err) if err.kind() == ErrorKind::NotFound => bail!(
+            "there is no secret key at {}: create one with `mcp-sign keygen`, or pass -s PATH",
+            path.display()
+        ),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let context = || format!("cannot use the secret key {}", path.display());
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow!("it is not a minisign key file (not text)"))
+        .with_context(context)?;
+    let password = if SecretKey::is_encrypted(text).with_context(context)? {
+        Some(Zeroizing::new(password::for_unlock(path)?))
+    } else {
+        None
+    };
+    SecretKey::from_file_str(text, password.as_ref().map(|p| p.as_str())).with_context(context)
+}
+
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Signs a statement's canonical text; the trusted comment names the action.
+pub(crate) fn sign_statement(key: &SecretKey, statement: &Statement<'_>) -> Result<Signature> {
+    let text = statement.to_text().map_err(|e| anyhow!(e))?;
+    let comment = format!("timestamp:{}\tstatement:{}", now_secs(), statement.action());
+    Ok(key.sign(text.as_bytes(), &comment)?)
+}
+
+/// `NAME@VERSION` → (name, version). Server names have no `@`, so the first one splits.
+pub(crate) fn split_release(release: &str) -> Result<(&str, &str)> {
+    match release.split_once('@') {
+        Some((name, version)) if !name.is_empty() && !version.is_empty() => Ok((name, version)),
+        _ => bail!("expected NAME@VERSION, e.g. io.github.you/server@1.2.3, not {release:?}"),
+    }
+}
+
+/// The verdict as one line for people.
+pub(crate) fn verdict_line(verdict: &protocol::trust::Verdict) -> String {
+    let reasons: Vec<&str> = verdict.reasons.iter().map(|r| r.message.as_str()).collect();
+    format!("trust: {} ({})", verdict.level, reasons.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn releases_split_at_the_at_sign() {
+        assert_eq!(
+            split_release("io.github.a/b@1.0.0").unwrap(),
+            ("io.github.a/b", "1.0.0")
+        );
+        assert!(split_release("io.github.a/b").is_err());
+        assert!(split_release("@1.0").is_err());
+        assert!(split_release("a/b@").is_err());
+    }
+
+    #[test]
+    fn registry_urls_are_checked() {
+        assert!(RegistryClient::new("http://127.0.0.1:8080/").is_ok());
+        assert!(RegistryClient::new("ftp://x").is_err());
+        assert!(RegistryClient::new("not a url").is_err());
+    }
+}

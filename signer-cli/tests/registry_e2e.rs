@@ -1,0 +1,328 @@
+//! End to end with the real `mcp-sign` binary and the real registry server (started in-process
+//! on port 0, SQLite in a temporary folder), a local fake GitHub serving the key file:
+//! keygen → register → publish → visible in /v0.1 and /v1 → verify says signed → refusals →
+//! yank / un-yank → recheck → rotation → revoke (verdict `revoked`) → the successor publishes.
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../registry-api/tests/common/github.rs"]
+mod github;
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn mcp_sign(args: &[&str]) -> Output {
+    let mut cmd = Command::cargo_bin("mcp-sign").expect("binary");
+    cmd.env_remove("MCP_SIGN_REGISTRY")
+        .env_remove("MCP_SIGN_PASSWORD")
+        .args(args);
+    cmd.output().expect("run mcp-sign")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn get(url: &str) -> Value {
+    reqwest::blocking::get(url)
+        .expect("GET")
+        .json()
+        .expect("JSON")
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn keygen_register_publish_verify_yank_revoke() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let public = dir.path().join("mcp-sign.pub");
+    let secret = dir.path().join("mcp-sign.key");
+    let o = mcp_sign(&[
+        "keygen",
+        "--no-password",
+        "-p",
+        p(&public),
+        "-s",
+        p(&secret),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (registry_url, gh) = rt.block_on(async {
+        let gh = github::FakeGithub::start().await;
+        let key_file = std::fs::read_to_string(&public).expect("public key");
+        gh.add_repo("octo", "weather", Some(key_file));
+        let mut config = registry::Config::for_data_dir(&dir.path().join("data"));
+        config.github_api_url = gh.url.clone();
+        let state = registry::open(&config, true).await.expect("open");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(registry::serve(listener, state, std::future::pending()));
+        (url, gh)
+    });
+
+    let manifest = dir.path().join("server.json");
+    let json = serde_json::json!({
+        "$schema": protocol::formats::SERVER_SCHEMA_URL,
+        "name": "io.github.octo/weather",
+        "description": "Weather forecasts",
+        "version": "1.0.0",
+        "repository": {"url": "https://github.com/octo/weather", "source": "github"},
+        "packages": [{"registryType": "npm", "identifier": "@octo/weather", "version": "1.0.0",
+                      "transport": {"type": "stdio"}}]
+    });
+    std::fs::write(
+        &manifest,
+        serde_json::to_string_pretty(&json).expect("json"),
+    )
+    .expect("write");
+
+    let o = mcp_sign(&[
+        "key",
+        "register",
+        "--registry",
+        &registry_url,
+        "--public-key",
+        p(&public),
+        "--namespace",
+        "io.github.octo",
+        "--repository",
+        "octo/weather",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Registered key"), "{}", text(&o));
+
+    let o = mcp_sign(&[
+        "publish",
+        p(&manifest),
+        "--secret-key",
+        p(&secret),
+        "--registry",
+        &registry_url,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("trust: signed"), "{}", text(&o));
+    assert!(
+        dir.path().join("server.json.minisig").exists(),
+        "publish keeps the signature"
+    );
+
+    let list = get(&format!("{registry_url}/v0.1/servers?search=octo/weather"));
+    assert_eq!(
+        list["servers"][0]["server"]["name"], "io.github.octo/weather",
+        "{list}"
+    );
+    let detail = get(&format!(
+        "{registry_url}/v1/servers/io.github.octo%2Fweather"
+    ));
+    assert_eq!(detail["trust"]["level"], "signed", "{detail}");
+    let verdict = get(&format!(
+        "{registry_url}/v1/verify?server=io.github.octo/weather&version=1.0.0"
+    ));
+    assert_eq!(verdict["verdict"]["level"], "signed", "{verdict}");
+    // The seed is there too.
+    assert_eq!(get(&format!("{registry_url}/v1/stats"))["releases"], 359);
+
+    // Publishing the same version again is refused with the registry's message.
+    let o = mcp_sign(&[
+        "--json",
+        "publish",
+        p(&manifest),
+        "--registry",
+        &registry_url,
+    ]);
+    assert!(!o.status.success());
+    let answer: Value = serde_json::from_slice(&o.stdout).expect("json error");
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("already_exists")),
+        "{answer}"
+    );
+
+    // A new version with the old signature file lying around: refused, with the fix named.
+    let next = std::fs::read_to_string(&manifest)
+        .expect("read")
+        .replace("1.0.0", "1.1.0");
+    std::fs::write(&manifest, next).expect("write");
+    let o = mcp_sign(&["publish", p(&manifest), "--registry", &registry_url]);
+    assert!(
+        !o.status.success() && text(&o).contains("delete it"),
+        "{}",
+        text(&o)
+    );
+    std::fs::remove_file(dir.path().join("server.json.minisig")).expect("rm");
+    let o = mcp_sign(&[
+        "publish",
+        p(&manifest),
+        "-s",
+        p(&secret),
+        "--registry",
+        &registry_url,
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("1.1.0"),
+        "{}",
+        text(&o)
+    );
+
+    let o = mcp_sign(&[
+        "yank",
+        "io.github.octo/weather@1.0.0",
+        "--secret-key",
+        p(&secret),
+        "--registry",
+        &registry_url,
+        "--reason",
+        "broken build",
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("trust: yanked"),
+        "{}",
+        text(&o)
+    );
+    let o = mcp_sign(&[
+        "unyank",
+        "io.github.octo/weather@1.0.0",
+        "-s",
+        p(&secret),
+        "--registry",
+        &registry_url,
+    ]);
+    // The un-yank may land in the same second as the yank; the registry then asks for a
+    // fresh statement, which a retry a second later provides.
+    if !o.status.success() {
+        assert!(text(&o).contains("stale_statement"), "{}", text(&o));
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let o = mcp_sign(&[
+            "unyank",
+            "io.github.octo/weather@1.0.0",
+            "-s",
+            p(&secret),
+            "--registry",
+            &registry_url,
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+
+    let o = mcp_sign(&[
+        "key",
+        "recheck",
+        "-p",
+        p(&public),
+        "--registry",
+        &registry_url,
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("still holds"),
+        "{}",
+        text(&o)
+    );
+
+    // Rotation: a new key, proven the same way and cross-signed by the old one.
+    let public2 = dir.path().join("new.pub");
+    let secret2 = dir.path().join("new.key");
+    let o = mcp_sign(&[
+        "keygen",
+        "--no-password",
+        "-p",
+        p(&public2),
+        "-s",
+        p(&secret2),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    gh.add_repo(
+        "octo",
+        "weather",
+        Some(std::fs::read_to_string(&public2).expect("key")),
+    );
+    let o = mcp_sign(&[
+        "key",
+        "register",
+        "--registry",
+        &registry_url,
+        "--public-key",
+        p(&public2),
+        "--namespace",
+        "io.github.octo",
+        "--repository",
+        "octo/weather",
+        "--rotate-from",
+        p(&secret),
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("rotated from key"),
+        "{}",
+        text(&o)
+    );
+
+    let o = mcp_sign(&[
+        "key",
+        "revoke",
+        "--secret-key",
+        p(&secret),
+        "--registry",
+        &registry_url,
+        "--reason",
+        "rotated",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let verdict = get(&format!(
+        "{registry_url}/v1/verify?server=io.github.octo/weather"
+    ));
+    assert_eq!(verdict["verdict"]["level"], "revoked", "{verdict}");
+
+    // The successor publishes the next release.
+    let next = std::fs::read_to_string(&manifest)
+        .expect("read")
+        .replace("1.1.0", "1.2.0");
+    std::fs::write(&manifest, next).expect("write");
+    std::fs::remove_file(dir.path().join("server.json.minisig")).expect("rm");
+    let o = mcp_sign(&[
+        "publish",
+        p(&manifest),
+        "-s",
+        p(&secret2),
+        "--registry",
+        &registry_url,
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("trust: signed"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn registry_commands_fail_clearly_without_a_registry() {
+    let o = mcp_sign(&[
+        "yank",
+        "io.github.octo/weather@1.0.0",
+        "--registry",
+        "http://127.0.0.1:1",
+    ]);
+    assert!(!o.status.success());
+    let o = mcp_sign(&["yank", "no-version", "--registry", "http://127.0.0.1:1"]);
+    assert!(text(&o).contains("NAME@VERSION"), "{}", text(&o));
+    let o = mcp_sign(&[
+        "publish",
+        "missing.json",
+        "--registry",
+        "http://127.0.0.1:1",
+    ]);
+    assert!(
+        !o.status.success() && text(&o).contains("missing.json"),
+        "{}",
+        text(&o)
+    );
+}
