@@ -104,6 +104,101 @@ pub struct RegistryMeta {
     /// The key that signed the release, when it was uploaded signed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// The release's leaf in the transparency log with its inclusion proof and the checkpoint
+    /// (signed releases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogEvidence>,
+    /// What the crawler last saw of the server's GitHub repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GithubFacts>,
+    /// What the tool-poisoning scanner found in the manifest: counts per severity (the
+    /// findings are in `GET /v1/verify`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanSummary>,
+}
+
+/// What the tool-poisoning scanner (`scan::scan_manifest`) found in a release manifest (its
+/// server metadata and the tools of its release extension), counted per severity. Findings
+/// are facts, not refusals: a release with a high finding is stored and shown, but cannot
+/// reach `verified`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ScanSummary {
+    /// The scanner's rules version ([`formats::scan::SCANNER_VERSION`]) that made the scan.
+    pub scanner_version: u32,
+    /// Tool definitions scanned.
+    pub tools: usize,
+    pub high: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// A release's scan: the counts and the findings themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseScan {
+    pub summary: ScanSummary,
+    /// In document order; at most [`formats::scan::MAX_STORED_FINDINGS`] (the counts cover
+    /// every finding).
+    pub findings: Vec<crate::scan::Finding>,
+    /// Some findings were left out of `findings`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+/// How a release's tools differ from those of the previous version of the server that
+/// declares tools (by version order): a rug pull shows here. Tools are matched by name and
+/// compared by fingerprint (`scan::diff_tools`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ToolsDiffInfo {
+    /// The version compared with.
+    pub previous_version: String,
+    pub added: Vec<crate::scan::ToolRef>,
+    pub removed: Vec<crate::scan::ToolRef>,
+    /// Each changed tool with every differing field (JSONPath within the tool, old and new).
+    pub changed: Vec<crate::scan::ToolChange>,
+    /// Names of the tools whose fingerprints did not change.
+    pub unchanged: Vec<String>,
+}
+
+/// A server's GitHub repository as the crawler last saw it (issue 5). Facts, not trust: a
+/// `listed` server stays `listed` however many stars it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GithubFacts {
+    /// `Owner/Repo`, as GitHub spells it.
+    pub repository: String,
+    /// GitHub's numeric repository id (changes when a repository is deleted and re-created).
+    pub repository_id: i64,
+    pub stars: i64,
+    pub forks: i64,
+    /// SPDX id of the license GitHub detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    pub archived: bool,
+    /// The repository is a fork of another.
+    pub fork: bool,
+    /// `User` or `Organization`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<String>,
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_branch: Option<String>,
+    /// The key id of a minisign key published in the repository (`.well-known/mcp-sign.pub`):
+    /// "key published in repository", one `mcp-sign key register` away from signed releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_key_id: Option<String>,
+    /// RFC 3339: when the crawler last recorded the repository.
+    pub crawled_at: String,
 }
 
 /// How a release reached the registry.
@@ -117,6 +212,10 @@ pub enum ReleaseOrigin {
     Import,
     /// A maintainer's signed `POST /v1/publish`.
     Publish,
+    /// Found on GitHub by the crawler (`mcp-registry crawl`); never signed.
+    Crawl,
+    /// Copied from an upstream registry (`mcp-registry mirror`); never signed.
+    Mirror,
 }
 
 impl ReleaseOrigin {
@@ -125,6 +224,8 @@ impl ReleaseOrigin {
             ReleaseOrigin::Seed => "seed",
             ReleaseOrigin::Import => "import",
             ReleaseOrigin::Publish => "publish",
+            ReleaseOrigin::Crawl => "crawl",
+            ReleaseOrigin::Mirror => "mirror",
         }
     }
 
@@ -133,6 +234,8 @@ impl ReleaseOrigin {
             "seed" => Some(ReleaseOrigin::Seed),
             "import" => Some(ReleaseOrigin::Import),
             "publish" => Some(ReleaseOrigin::Publish),
+            "crawl" => Some(ReleaseOrigin::Crawl),
+            "mirror" => Some(ReleaseOrigin::Mirror),
             _ => None,
         }
     }
@@ -176,6 +279,13 @@ pub struct ReleaseInfo {
     pub yank_reason: Option<String>,
     pub is_latest: bool,
     pub trust: Verdict,
+    /// The release's leaf in the transparency log, its inclusion proof and a signed checkpoint
+    /// covering it (in the publish answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogEvidence>,
+    /// What the tool-poisoning scanner found in the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ReleaseScan>,
 }
 
 /// `POST /v1/keys`: bind a minisign public key to a namespace.
@@ -459,6 +569,17 @@ pub struct VerifyResponse {
     pub signature: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<KeyInfo>,
+    /// The log evidence: the release's leaf and the key's proof leaf, each with an inclusion
+    /// proof, and the signed checkpoint both proofs lead to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogEvidence>,
+    /// What the tool-poisoning scanner found in the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ReleaseScan>,
+    /// How the tools changed since the previous version that declares tools (absent when this
+    /// release or every earlier one declares none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tools_diff: Option<ToolsDiffInfo>,
 }
 
 /// `GET /v1/stats`.
@@ -474,6 +595,95 @@ pub struct Stats {
     pub revoked_keys: i64,
 }
 
+/// `GET /v1/search`: a ranked page of servers (one hit per server, its latest release), the
+/// facet counts of the whole result, and `metadata.nextCursor` for the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResponse {
+    /// The query as it was searched.
+    pub query: String,
+    /// How many servers match (with the filters).
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    pub facets: SearchFacets,
+    pub metadata: ListMetadata,
+}
+
+/// One server found by a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub name: String,
+    /// The latest version.
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub highlight: SearchHighlight,
+    /// The trust level of the latest release.
+    pub trust: crate::trust::TrustLevel,
+    pub registry_types: Vec<String>,
+    pub transports: Vec<String>,
+    pub stars: u64,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// How the server matched; hits are ordered by this first.
+    #[serde(rename = "match")]
+    pub match_kind: SearchMatch,
+    /// Relevance within the match kind (higher is better), trust and popularity included.
+    pub score: f32,
+}
+
+/// Name and description as HTML: the text HTML-escaped, and what matched the query wrapped in
+/// `<mark>`…`</mark>` (see [`formats::SEARCH_HIGHLIGHT_TAG`]). Safe to insert into a page as
+/// is. Long descriptions are cut to a window around the first match, with `…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchHighlight {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// How a search hit matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SearchMatch {
+    /// The query is the server's name (whole or its part after `/`), a package identifier
+    /// or the repository.
+    Exact,
+    /// The server's name starts with the query.
+    Prefix,
+    /// Every word of the query matched.
+    AllTerms,
+    /// Some words matched (shown when few servers match every word).
+    SomeTerms,
+    /// No query: every server, trusted and popular first.
+    Browse,
+}
+
+/// Facet counts over the whole result. Each dimension is counted with the other dimensions'
+/// filters applied but not its own, so a person can see what widening a filter would give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SearchFacets {
+    pub trust: Vec<FacetCount>,
+    pub registry_type: Vec<FacetCount>,
+    pub transport: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
 /// `GET /healthz`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -481,6 +691,65 @@ pub struct Health {
     /// `ok` when the database answers.
     pub status: String,
     pub version: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The transparency log
+// ---------------------------------------------------------------------------------------------
+
+/// Proof that records are in the registry's transparency log: a signed checkpoint (a C2SP
+/// signed note, see `log::note`) and, for each record, its leaf index, exact bytes and RFC 6962
+/// inclusion proof against that checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LogEvidence {
+    /// The signed checkpoint text.
+    pub checkpoint: String,
+    /// The tree size the checkpoint and the proofs are for.
+    pub tree_size: u64,
+    /// The release's `release` record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<LogEntryProof>,
+    /// The signing key's `key` record: its namespace proof.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<LogEntryProof>,
+}
+
+/// One leaf and its inclusion proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntryProof {
+    pub index: u64,
+    /// The record's exact text (`log::LogRecord`).
+    pub record: String,
+    /// Base64 hashes, leaf to root.
+    pub inclusion_proof: Vec<String>,
+}
+
+/// `GET /v1/log/proof/inclusion?index=&size=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InclusionProofResponse {
+    pub index: u64,
+    pub tree_size: u64,
+    /// The record's exact text.
+    pub record: String,
+    /// Base64 hashes, leaf to root.
+    pub proof: Vec<String>,
+}
+
+/// `GET /v1/log/proof/consistency?from=&to=`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ConsistencyProofResponse {
+    pub from: u64,
+    pub to: u64,
+    /// Base64 hashes (RFC 6962 order).
+    pub proof: Vec<String>,
 }
 
 /// Every error response: `{"error":{"code":"not_found","message":"..."}}`.
@@ -517,6 +786,9 @@ mod tests {
                 origin: ReleaseOrigin::Seed,
                 manifest_sha256: "00".into(),
                 key_id: None,
+                log: None,
+                github: None,
+                scan: None,
             }),
         };
         let v = serde_json::to_value(&meta).unwrap();
@@ -584,6 +856,8 @@ mod tests {
             ReleaseOrigin::Seed,
             ReleaseOrigin::Import,
             ReleaseOrigin::Publish,
+            ReleaseOrigin::Crawl,
+            ReleaseOrigin::Mirror,
         ] {
             assert_eq!(ReleaseOrigin::parse(o.as_str()), Some(o));
             assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
@@ -592,7 +866,7 @@ mod tests {
             assert_eq!(ProofKind::parse(k.as_str()), Some(k));
             assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
         }
-        assert_eq!(ReleaseOrigin::parse("crawl"), None);
+        assert_eq!(ReleaseOrigin::parse("crawled"), None);
         assert_eq!(ProofKind::parse("dns"), None);
     }
 

@@ -87,6 +87,16 @@ pub enum Error {
 
     #[error("{}", format_problems(.0))]
     ManifestInvalid(Vec<Problem>),
+
+    /// Input to the tool scanner (`scan`) that is not JSON, too large, or not one of the
+    /// shapes it reads (a release manifest, a `tools/list` result, an array of tools).
+    #[error("cannot scan this input: {0}")]
+    ScanInput(String),
+
+    /// A transparency-log record, proof, checkpoint, signed note or tile path that does not
+    /// parse or does not check out (`log`).
+    #[error("transparency log: {0}")]
+    Log(String),
 }
 
 fn format_problems(problems: &[Problem]) -> String {

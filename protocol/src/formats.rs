@@ -200,3 +200,47 @@ pub const API_MAX_BODY_BYTES: usize = 2 * MANIFEST_MAX_LEN + 64 * 1024;
 /// The official API's page size: default and bounds of `limit`.
 pub const API_DEFAULT_PAGE_SIZE: u32 = 30;
 pub const API_MAX_PAGE_SIZE: u32 = 100;
+/// `GET /v1/search`: page size default and bound of `limit`.
+pub const SEARCH_DEFAULT_PAGE_SIZE: u32 = 20;
+pub const SEARCH_MAX_PAGE_SIZE: u32 = 100;
+/// The longest search query, in bytes.
+pub const SEARCH_MAX_QUERY_LEN: usize = 200;
+/// The HTML element that marks matches in search highlights.
+pub const SEARCH_HIGHLIGHT_TAG: &str = "mark";
+
+/// The transparency log (`log`): formats of its leaves, checkpoints and tiles.
+pub mod log {
+    /// First word of every log record's first line; the record kind follows after a space.
+    pub const RECORD_HEADER: &str = "mcp-trust-log/v1";
+    /// The longest record: entry bundles prefix each record with a big-endian u16 length.
+    pub const RECORD_MAX_LEN: usize = 65_535;
+    /// Height of a C2SP tlog-tiles tile: a full tile holds 2^8 = 256 hashes or entries.
+    pub const TILE_HEIGHT: u8 = 8;
+    /// Entries (or hashes) in a full tile.
+    pub const TILE_WIDTH: u64 = 1 << TILE_HEIGHT;
+    /// The checkpoint origin (and log key name) when none is configured.
+    pub const DEFAULT_ORIGIN: &str = "localhost/mcp-trust-registry";
+    /// Tiles are served under this path (`/log/checkpoint`, `/log/tile/...`).
+    pub const HTTP_PREFIX: &str = "/log";
+    /// Bytes of a SHA-256 tree hash.
+    pub const HASH_LEN: usize = 32;
+}
+
+/// Limits of the tool scanner (`scan`): how much of a document it reads. Beyond them it stops
+/// and reports a `scan-limit` finding, so no input makes a scan slow or deep.
+pub mod scan {
+    /// Deepest nesting of objects and arrays it walks.
+    pub const MAX_DEPTH: usize = 64;
+    /// Most strings (values and keys) it scans in one document.
+    pub const MAX_STRINGS: usize = 200_000;
+    /// Longest prefix of one string it scans, in bytes.
+    pub const MAX_STRING_LEN: usize = 1024 * 1024;
+    /// Most findings of one code reported for one string (a string that says "token" ten
+    /// thousand times gets a few findings, not ten thousand).
+    pub const MAX_PER_CODE: usize = 25;
+    /// Version of the scanner's rules, stored with every release's findings. Raise it when the
+    /// rules change: the registry rescans every release scanned by an older version at start.
+    pub const SCANNER_VERSION: u32 = 1;
+    /// Most findings the registry stores and shows per release; the counts cover all of them.
+    pub const MAX_STORED_FINDINGS: usize = 500;
+}

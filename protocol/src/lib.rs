@@ -3,9 +3,11 @@
 pub mod api;
 pub mod error;
 pub mod formats;
+pub mod log;
 pub mod manifest;
 pub mod minisign;
 pub mod names;
+pub mod scan;
 pub mod trust;
 
 pub use error::{Error, Result};

@@ -130,6 +130,11 @@ pub enum ReasonCode {
     ScannerFindings,
     /// The publisher is vetted by the registry's operators.
     PublisherVetted,
+    /// Signed by a proven key, but the release is not recorded in the transparency log.
+    NotInLog,
+    /// The release's tools differ from the previous version's (added, removed or changed
+    /// definitions: a possible rug pull). Informational; the level is not lowered.
+    ToolsChanged,
 }
 
 /// The answer to "can I trust this release?": a level and every reason behind it.
@@ -160,6 +165,15 @@ pub struct SignatureFacts {
     pub key_revoked: bool,
 }
 
+/// How a release's tools differ from those of the previous version (see `scan::diff_tools`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolsChangeFacts {
+    pub previous_version: String,
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
 /// Everything [`compute`] looks at. The registry fills it from its database; a client can fill
 /// it from a verdict's evidence after checking the signature itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,10 +186,14 @@ pub struct TrustFacts {
     pub yanked: Option<Option<String>>,
     /// Flagged malicious by the operators, with their reason.
     pub malicious: Option<String>,
+    /// The release is recorded in the transparency log (a client checks the inclusion proof).
+    pub logged: bool,
     /// Every artifact digest in the manifest was confirmed against its package registry.
     pub artifacts_verified: bool,
     /// Number of high-severity scanner findings for this release.
     pub high_severity_findings: u32,
+    /// How the release's tools differ from the previous version that declares tools.
+    pub tools_changed: Option<ToolsChangeFacts>,
     /// The publisher is vetted by the operators (a signed, logged admin statement).
     pub publisher_vetted: bool,
 }
@@ -184,9 +202,13 @@ pub struct TrustFacts {
 ///
 /// Rules, in order:
 /// 1. not known → `unknown`;
-/// 2. the positive level: `listed`; `signed` when a valid signature by a proven key exists;
+/// 2. the positive level: `listed`; `signed` when a valid signature by a proven key exists and
+///    the release is recorded in the transparency log;
 ///    `verified` when also every artifact is confirmed and no high-severity finding exists;
 ///    `official` when also the publisher is vetted;
+///    high-severity scanner findings are reported at every level (a warning that keeps a
+///    signed release from `verified`, never lowering it below `signed`), and so are changed
+///    tools (informational);
 /// 3. negative states override, strongest first: `malicious`, then `revoked` (the signing key
 ///    was revoked), then `yanked`. Every negative fact that applies is listed in the reasons.
 pub fn compute(facts: &TrustFacts) -> Verdict {
@@ -219,11 +241,24 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
                         sig.key_id
                     ),
                 ));
+            } else if !facts.logged {
+                reasons.push(reason(
+                    ReasonCode::NotInLog,
+                    format!(
+                        "signed by key {}, proven for the namespace, but not recorded in the \
+                         transparency log",
+                        sig.key_id
+                    ),
+                ));
             } else {
                 level = TrustLevel::Signed;
                 reasons.push(reason(
                     ReasonCode::SignedByProvenKey,
-                    format!("signed by key {}, proven for the namespace", sig.key_id),
+                    format!(
+                        "signed by key {}, proven for the namespace, recorded in the \
+                         transparency log",
+                        sig.key_id
+                    ),
                 ));
             }
         }
@@ -259,20 +294,6 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
                 "artifact digests are not yet confirmed against the package registries".to_string(),
             ));
         }
-        if facts.high_severity_findings > 0 {
-            reasons.push(reason(
-                ReasonCode::ScannerFindings,
-                format!(
-                    "the scanner reported {} high-severity finding{}",
-                    facts.high_severity_findings,
-                    if facts.high_severity_findings == 1 {
-                        ""
-                    } else {
-                        "s"
-                    }
-                ),
-            ));
-        }
         if facts.artifacts_verified && facts.high_severity_findings == 0 {
             level = TrustLevel::Verified;
             if facts.publisher_vetted {
@@ -282,6 +303,40 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
                     "the publisher is vetted by the registry's operators".to_string(),
                 ));
             }
+        }
+    }
+
+    if facts.high_severity_findings > 0 {
+        reasons.push(reason(
+            ReasonCode::ScannerFindings,
+            format!(
+                "the scanner reported {} high-severity finding{} in the tool definitions or \
+                 server metadata (possible tool poisoning)",
+                facts.high_severity_findings,
+                plural(usize::try_from(facts.high_severity_findings).unwrap_or(usize::MAX))
+            ),
+        ));
+    }
+    if let Some(t) = &facts.tools_changed {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (t.added, "added"),
+            (t.removed, "removed"),
+            (t.changed, "changed"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} tool{} {what}", plural(n)));
+            }
+        }
+        if !parts.is_empty() {
+            reasons.push(reason(
+                ReasonCode::ToolsChanged,
+                format!(
+                    "the tools differ from version {}: {}",
+                    t.previous_version,
+                    parts.join(", ")
+                ),
+            ));
         }
     }
 
@@ -306,6 +361,10 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
     Verdict { level, reasons }
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn reason(code: ReasonCode, message: String) -> Reason {
     Reason { code, message }
 }
@@ -323,6 +382,7 @@ mod tests {
                 key_proven: true,
                 key_revoked: false,
             }),
+            logged: true,
             ..TrustFacts::default()
         }
     }
@@ -384,6 +444,80 @@ mod tests {
         let v = compute(&f);
         assert_eq!(v.level, TrustLevel::Signed);
         assert!(codes(&v).contains(&ReasonCode::ScannerFindings));
+    }
+
+    #[test]
+    fn a_high_finding_keeps_signed_from_verified_and_is_a_reason_at_every_level() {
+        // Signed with every artifact confirmed would be verified; one high finding keeps it
+        // signed (not lower), with the finding as a reason.
+        let mut f = signed();
+        f.artifacts_verified = true;
+        f.publisher_vetted = true;
+        f.high_severity_findings = 1;
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Signed);
+        assert!(codes(&v).contains(&ReasonCode::ScannerFindings));
+        assert!(!codes(&v).contains(&ReasonCode::PublisherVetted));
+        assert!(
+            v.reasons
+                .iter()
+                .any(|r| r.message.contains("1 high-severity finding "))
+        );
+        // A listed release stays listed and shows the finding too.
+        let v = compute(&TrustFacts {
+            known: true,
+            high_severity_findings: 3,
+            ..TrustFacts::default()
+        });
+        assert_eq!(v.level, TrustLevel::Listed);
+        assert_eq!(
+            codes(&v),
+            [ReasonCode::ListedOnly, ReasonCode::ScannerFindings]
+        );
+        // Negative states still override, and the finding is still reported.
+        let mut f = signed();
+        f.high_severity_findings = 2;
+        f.yanked = Some(None);
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Yanked);
+        assert!(codes(&v).contains(&ReasonCode::ScannerFindings));
+        // Unknown releases have no findings to report.
+        let v = compute(&TrustFacts {
+            high_severity_findings: 1,
+            ..TrustFacts::default()
+        });
+        assert_eq!(codes(&v), [ReasonCode::NotInRegistry]);
+    }
+
+    #[test]
+    fn changed_tools_are_reported_without_lowering_the_level() {
+        let mut f = signed();
+        f.artifacts_verified = true;
+        f.tools_changed = Some(ToolsChangeFacts {
+            previous_version: "1.0.0".into(),
+            added: 1,
+            removed: 1,
+            changed: 2,
+        });
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Verified);
+        let r = v
+            .reasons
+            .iter()
+            .find(|r| r.code == ReasonCode::ToolsChanged)
+            .unwrap();
+        assert_eq!(
+            r.message,
+            "the tools differ from version 1.0.0: 1 tool added, 1 tool removed, 2 tools changed"
+        );
+        // The same tools: no reason.
+        f.tools_changed = Some(ToolsChangeFacts {
+            previous_version: "1.0.0".into(),
+            ..ToolsChangeFacts::default()
+        });
+        assert!(!codes(&compute(&f)).contains(&ReasonCode::ToolsChanged));
+        let json = serde_json::to_value(ReasonCode::ToolsChanged).unwrap();
+        assert_eq!(json, "tools_changed");
     }
 
     #[test]
@@ -480,6 +614,15 @@ mod tests {
         }
         assert!(TrustLevel::Verified.satisfies(TrustLevel::Signed));
         assert!(!TrustLevel::Listed.satisfies(TrustLevel::Signed));
+    }
+
+    #[test]
+    fn signed_needs_the_log() {
+        let mut f = signed();
+        f.logged = false;
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Listed);
+        assert_eq!(codes(&v), [ReasonCode::NotInLog]);
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::service::proofs::ProofConfig;
 /// accepted before or after it (`--data-dir` is global).
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Folder for the embedded database (and, later, the search index and log key). Created
-    /// on first start.
+    /// Folder for the embedded database (`registry.db`), the search index (`search/`) and the
+    /// log key (`log.key`). Created on first start.
     #[arg(
         long,
         global = true,
@@ -33,7 +33,8 @@ pub struct Config {
     )]
     pub database_url: Option<String>,
 
-    /// GitHub's REST API, used for namespace proofs of io.github.* names.
+    /// GitHub's REST API, used for namespace proofs of io.github.* names and by the crawler
+    /// (point it at GitHub Enterprise or, in tests, at a local server).
     #[arg(
         long,
         global = true,
@@ -43,7 +44,8 @@ pub struct Config {
     )]
     pub github_api_url: String,
 
-    /// GitHub token, only to raise the API rate limit for proofs (no scopes needed).
+    /// GitHub token (no scopes needed): raises the API rate limit for proofs and crawls. The
+    /// crawler also reads GITHUB_TOKEN. Never logged.
     #[arg(
         long,
         global = true,
@@ -73,6 +75,28 @@ pub struct Config {
         default_value_t = 60
     )]
     pub write_rate_limit: u32,
+
+    /// The transparency log's Ed25519 signing key (a signed-note private key). Created with
+    /// mode 0600 on first start; replicas sharing a database must share this file.
+    /// [default: DATA_DIR/log.key]
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_LOG_KEY_FILE",
+        value_name = "PATH"
+    )]
+    pub log_key_file: Option<PathBuf>,
+
+    /// The log's origin: the first line of every checkpoint and the name of the log key, e.g.
+    /// registry.example.com/log. No spaces or '+'.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_LOG_ORIGIN",
+        value_name = "NAME",
+        default_value = protocol::formats::log::DEFAULT_ORIGIN
+    )]
+    pub log_origin: String,
 }
 
 impl Config {
@@ -85,7 +109,16 @@ impl Config {
             github_token: None,
             domain_proof_base_url: None,
             write_rate_limit: 60,
+            log_key_file: None,
+            log_origin: protocol::formats::log::DEFAULT_ORIGIN.to_string(),
         }
+    }
+
+    /// Where the log signing key lives.
+    pub fn log_key_path(&self) -> PathBuf {
+        self.log_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("log.key"))
     }
 
     /// The database URL, creating the data folder for the SQLite default.

@@ -1,5 +1,7 @@
 //! `mcp-registry`: the MCP Trust Registry server.
 
+mod crawl_cmd;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,9 +42,28 @@ enum Command {
         /// Do not load the embedded seed data set.
         #[arg(long, env = "MCP_REGISTRY_NO_SEED")]
         no_seed: bool,
+        #[command(flatten)]
+        periodic: crawl_cmd::PeriodicArgs,
+    },
+    /// Crawl GitHub for MCP servers once, with a progress bar and a summary: new and pushed
+    /// repositories become `listed` servers (signed releases are never replaced). An
+    /// interrupted crawl resumes where it stopped. Token: --github-token or GITHUB_TOKEN.
+    Crawl(crawl_cmd::CrawlArgs),
+    /// Mirror a registry that speaks the official MCP registry API (`/v0.1/servers`): its
+    /// releases become `listed` ones here; later runs fetch only what changed.
+    Mirror {
+        /// The upstream registry's URL.
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Create or migrate the database, then exit.
     Migrate,
+    /// Rebuild the search index from the database, showing progress. Stop `serve` on this data
+    /// folder first; a server also rebuilds by itself when its index is missing or outdated.
+    Reindex,
     /// Load a server.json file, or a JSON array of them, as listed (unsigned) releases.
     /// Idempotent: releases that exist are left as they are.
     Import {
@@ -59,6 +80,8 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a terminal: logs piped to a file or journald stay plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -81,15 +104,49 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { listen, no_seed } => {
+        Command::Serve {
+            listen,
+            no_seed,
+            periodic,
+        } => {
             let state = registry::open(&cli.config, !no_seed).await?;
+            crawl_cmd::spawn_periodic(&cli.config, &state, periodic);
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
             let addr = listener.local_addr()?;
+            println!("log verifier key: {}", state.log.verifier_key());
+            tracing::info!(
+                origin = %state.log.origin(),
+                key = %state.log.verifier_key(),
+                "transparency log (pin this key: mcp-sign check --registry-key KEY)"
+            );
             tracing::info!("serving on http://{addr} (try http://{addr}/v0.1/servers)");
             registry::serve(listener, state, shutdown_signal()).await?;
         }
+        Command::Reindex => {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} indexing [{bar:40}] {pos}/{len} servers ({per_sec}, {eta} left)",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                .progress_chars("=> "),
+            );
+            let report = registry::reindex(&cli.config, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "indexed {} servers in {:.1} s",
+                report.servers,
+                report.elapsed.as_secs_f64()
+            );
+        }
+        Command::Crawl(args) => crawl_cmd::crawl(&cli.config, args).await?,
+        Command::Mirror { url, json } => crawl_cmd::mirror(&cli.config, &url, json).await?,
         Command::Migrate => {
             let state = registry::open(&cli.config, false).await?;
             state.db.close().await;

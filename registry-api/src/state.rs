@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::db::Db;
 use crate::routes::rate_limit::WriteLimiter;
+use crate::service::log::Log;
 use crate::service::proofs::Proofs;
 
 #[derive(Debug, Clone)]
@@ -11,4 +12,8 @@ pub struct AppState {
     pub db: Db,
     pub proofs: Arc<Proofs>,
     pub limiter: Arc<WriteLimiter>,
+    /// The search index, kept in step with the database.
+    pub search: crate::search::SearchIndex,
+    /// The transparency log's signing key.
+    pub log: Arc<Log>,
 }

@@ -58,6 +58,105 @@ pub(crate) enum Command {
 
     /// Undo a yank.
     Unyank(UnyankArgs),
+
+    /// Check a release before installing it, offline-verifiable: the maintainer's signature,
+    /// the key's logged namespace proof, the registry's signed log checkpoint, the inclusion
+    /// proofs, consistency with the last checkpoint seen, an artifact's digest and the trust
+    /// level.
+    ///
+    /// Exit codes: 0 allowed, 1 refused (with the reasons), 2 error.
+    Check(CheckArgs),
+
+    /// Audit the registry's transparency log.
+    #[command(subcommand)]
+    Log(LogCommand),
+
+    /// Scan tool definitions for tool poisoning: hidden instructions, secrecy, sensitive
+    /// files, exfiltration parameters, shadowing of other tools, invisible text.
+    ///
+    /// FILE is a release manifest, an MCP tools/list result ({"tools": [...]}, or the JSON-RPC
+    /// response holding it) or a JSON array of tool definitions; `-` reads standard input.
+    ///
+    /// Exit codes: 0 nothing at --fail-on or above, 1 findings at --fail-on or above, 2 error.
+    Scan(ScanArgs),
+
+    /// Audit the MCP servers configured on this machine: what each runs, unpinned versions,
+    /// plaintext secrets, sandboxing and (with --registry) the registry's verdict.
+    ///
+    /// Without --config, reads the configuration files of Claude Desktop, Claude Code, Cursor,
+    /// VS Code, Windsurf and Gemini CLI at their usual places. Secrets are never printed.
+    ///
+    /// Exit codes: 0 nothing high, 1 a high finding, 2 a --config file unreadable or invalid.
+    Audit(AuditArgs),
+}
+
+/// Where `check` and `log verify` pin the registry's log key and remember checkpoints.
+#[derive(Debug, Args)]
+pub(crate) struct LogTrustArgs {
+    /// The registry's log verifier key (NAME+HASH+BASE64, printed by `mcp-registry serve` and
+    /// served at /log/key). Without it, the key pinned on first use is used (and pinned now if
+    /// there is none, which is reported).
+    #[arg(long, env = "MCP_SIGN_REGISTRY_KEY", value_name = "KEY")]
+    pub(crate) registry_key: Option<String>,
+
+    /// Where the last checkpoint seen and the latest versions seen are kept
+    /// [default: $XDG_STATE_HOME/mcp-sign or ~/.local/state/mcp-sign].
+    #[arg(long, env = "MCP_SIGN_STATE_DIR", value_name = "DIR")]
+    pub(crate) state_dir: Option<PathBuf>,
+
+    /// Where registry keys are pinned on first use (registries.json)
+    /// [default: $XDG_CONFIG_HOME/mcp-sign or ~/.config/mcp-sign].
+    #[arg(long, env = "MCP_SIGN_CONFIG_DIR", value_name = "DIR")]
+    pub(crate) config_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// What to check: NAME@VERSION, NAME (its latest version), or a package reference such as
+    /// npm:@scope/pkg@1.2.3, pypi:pkg==1.0 or oci:ghcr.io/o/i:1.0.
+    #[arg(value_name = "TARGET")]
+    pub(crate) target: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    #[command(flatten)]
+    pub(crate) trust: LogTrustArgs,
+
+    /// The lowest trust level to allow: listed, signed, verified or official.
+    #[arg(long, value_name = "LEVEL", default_value = "signed")]
+    pub(crate) min_level: String,
+
+    /// A downloaded artifact (npm tarball, wheel, ...) whose SHA-256 must be one the signed
+    /// manifest lists.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) artifact: Option<PathBuf>,
+
+    /// Pinned tool fingerprints: a file written by --write-pins, an MCP tools/list result, an
+    /// array of tool definitions or a release manifest. The check fails when the release's
+    /// tools differ (added, removed or changed: a rug pull).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) pin_tools: Option<PathBuf>,
+
+    /// When the check passes, write the release's tool fingerprints to FILE (for --pin-tools).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_pins: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogCommand {
+    /// Monitor: download every tile and entry, recompute the tree, check the checkpoint and its
+    /// consistency with the last one seen, and re-verify every signature in the log.
+    Verify(LogVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogVerifyArgs {
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    #[command(flatten)]
+    pub(crate) trust: LogTrustArgs,
 }
 
 /// The registry to talk to.
@@ -291,4 +390,26 @@ pub(crate) struct ManifestCheckArgs {
     /// The manifest to check.
     #[arg(value_name = "FILE", default_value = "server.json")]
     pub(crate) file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// The file to scan (`-` for standard input).
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// The lowest severity that makes the scan fail (exit 1): info, warning or high.
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub(crate) fail_on: protocol::scan::Severity,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditArgs {
+    /// A client configuration file to audit instead of the known locations; repeatable.
+    #[arg(long = "config", value_name = "PATH")]
+    pub(crate) configs: Vec<PathBuf>,
+
+    /// Ask this registry for its verdict on each configured package.
+    #[arg(long, env = "MCP_SIGN_REGISTRY", value_name = "URL")]
+    pub(crate) registry: Option<String>,
 }

@@ -1,4 +1,4 @@
-//! `mcp-sign`: the maintainer's and client's tool for the MCP Trust Registry.
+#![doc = include_str!("../README.md")]
 
 mod cli;
 mod commands;

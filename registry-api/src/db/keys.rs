@@ -104,11 +104,22 @@ pub struct NewGrant<'a> {
     pub rotation_signature: Option<&'a str>,
 }
 
+/// What [`insert_grant`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantOutcome {
+    /// A new grant was stored.
+    Inserted,
+    /// The same grant was there already (a retry).
+    Existing,
+    /// The key id belongs to another public key: nothing was stored.
+    OtherKey,
+}
+
 /// Stores the key (once) and the grant (once per namespace and proof target). Registering the
-/// same proof again is a no-op, so clients may retry. Returns false, storing no grant, when the
-/// key id belongs to another public key (checked inside the transaction, so two concurrent
-/// registrations of one id cannot both bind it).
-pub async fn insert_grant(tx: &mut Tx, g: &NewGrant<'_>, now_ms: i64) -> Result<bool> {
+/// same proof again is a no-op, so clients may retry. Stores no grant when the key id belongs to
+/// another public key (checked inside the transaction, so two concurrent registrations of one
+/// id cannot both bind it).
+pub async fn insert_grant(tx: &mut Tx, g: &NewGrant<'_>, now_ms: i64) -> Result<GrantOutcome> {
     sqlx::query(
         "INSERT INTO keys (key_id, public_key, registered_at, rotated_from, rotation_signature) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key_id) DO NOTHING",
@@ -126,7 +137,7 @@ pub async fn insert_grant(tx: &mut Tx, g: &NewGrant<'_>, now_ms: i64) -> Result<
         .await?
         .try_get("public_key")?;
     if stored != g.public_key {
-        return Ok(false);
+        return Ok(GrantOutcome::OtherKey);
     }
     if g.rotated_from.is_some() {
         // A key first registered without rotation may be linked to its predecessor later.
@@ -140,7 +151,7 @@ pub async fn insert_grant(tx: &mut Tx, g: &NewGrant<'_>, now_ms: i64) -> Result<
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO key_grants (key_id, namespace, proof_kind, proof_target, \
          proof_repository_id, proof_url, granted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
          ON CONFLICT (key_id, namespace, proof_target) DO NOTHING",
@@ -154,13 +165,17 @@ pub async fn insert_grant(tx: &mut Tx, g: &NewGrant<'_>, now_ms: i64) -> Result<
     .bind(now_ms)
     .execute(&mut **tx)
     .await?;
-    Ok(true)
+    Ok(if done.rows_affected() > 0 {
+        GrantOutcome::Inserted
+    } else {
+        GrantOutcome::Existing
+    })
 }
 
 /// Marks a key revoked (with the key's own signed statement, or `None` when its proof was
 /// withdrawn); returns false when it already was.
 pub async fn revoke(
-    db: &Db,
+    tx: &mut Tx,
     key_id: &str,
     reason: Option<&str>,
     signature: Option<&str>,
@@ -174,7 +189,7 @@ pub async fn revoke(
     .bind(reason)
     .bind(signature)
     .bind(key_id)
-    .execute(db.pool())
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -4,9 +4,13 @@
 //! (unix milliseconds) and flags, BLOB/BYTEA for exact manifest bytes, `ON CONFLICT` and
 //! `RETURNING` (both backends have them). The two migration folders create the same schema.
 
+pub mod crawl;
 pub mod keys;
+pub mod log;
 pub mod meta;
 pub mod releases;
+pub mod scans;
+pub mod search;
 pub mod servers;
 
 use std::str::FromStr;

@@ -24,6 +24,6 @@ pub(super) async fn recheck(
     Path(key_id): Path<String>,
 ) -> Result<Json<Vec<KeyInfo>>> {
     Ok(Json(
-        keys::recheck(&state.db, &state.proofs, &key_id).await?,
+        keys::recheck(&state.db, &state.log, &state.proofs, &key_id).await?,
     ))
 }

@@ -26,7 +26,7 @@ pub(super) async fn register(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<KeyRegisterRequest>,
 ) -> Result<(StatusCode, Json<KeyInfo>)> {
-    let (key, created) = keys::register(&state.db, &state.proofs, &req).await?;
+    let (key, created) = keys::register(&state.db, &state.log, &state.proofs, &req).await?;
     let status = if created {
         StatusCode::CREATED
     } else {

@@ -25,5 +25,7 @@ pub(super) async fn revoke(
     Path(key_id): Path<String>,
     ApiJson(req): ApiJson<KeyRevokeRequest>,
 ) -> Result<Json<Vec<KeyInfo>>> {
-    Ok(Json(keys::revoke(&state.db, &key_id, &req).await?))
+    Ok(Json(
+        keys::revoke(&state.db, &state.log, &key_id, &req).await?,
+    ))
 }

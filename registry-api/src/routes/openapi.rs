@@ -19,6 +19,7 @@ use super::*;
         server_detail::detail,
         verify::verify,
         stats::stats,
+        search::search,
         publish::publish,
         keys_register::register,
         keys_revoke::revoke,
@@ -26,6 +27,11 @@ use super::*;
         yank::yank,
         unyank::unyank,
         health::health,
+        log_checkpoint::checkpoint,
+        log_key::key,
+        log_tile::tile,
+        log_proofs::inclusion,
+        log_proofs::consistency,
     )
 )]
 pub struct ApiDoc;

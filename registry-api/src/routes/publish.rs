@@ -28,6 +28,6 @@ pub(super) async fn publish(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<PublishRequest>,
 ) -> Result<(StatusCode, Json<ReleaseInfo>)> {
-    let release = publish::publish(&state.db, &req).await?;
+    let release = publish::publish(&state.db, &state.log, &req).await?;
     Ok((StatusCode::CREATED, Json(release)))
 }

@@ -21,16 +21,27 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/servers/{*name}", get(server_detail::detail))
         .route("/v1/verify", get(verify::verify))
         .route("/v1/stats", get(stats::stats))
+        .route("/v1/search", get(search::search))
         .route("/v1/publish", post(publish::publish))
         .route("/v1/keys", post(keys_register::register))
         .route("/v1/keys/{key_id}/revoke", post(keys_revoke::revoke))
         .route("/v1/keys/{key_id}/recheck", post(keys_recheck::recheck))
         .route("/v1/yank", post(yank::yank))
         .route("/v1/unyank", post(unyank::unyank))
+        // The transparency log: C2SP tlog-tiles reads, the log key, proofs.
+        .route("/log/checkpoint", get(log_checkpoint::checkpoint))
+        .route("/log/key", get(log_key::key))
+        .route("/log/tile/{*path}", get(log_tile::tile))
+        .route("/v1/log/proof/inclusion", get(log_proofs::inclusion))
+        .route("/v1/log/proof/consistency", get(log_proofs::consistency))
         .route("/healthz", get(health::health))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(fallback::not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            search::sync_after_writes,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::limit_writes,

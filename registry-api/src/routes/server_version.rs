@@ -24,5 +24,7 @@ pub(super) async fn version(
     name: String,
     version: String,
 ) -> Result<Json<ServerResponse>> {
-    Ok(Json(reads::version(&state.db, &name, &version).await?))
+    Ok(Json(
+        reads::version(&state.db, &state.log, &name, &version).await?,
+    ))
 }

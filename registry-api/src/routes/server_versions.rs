@@ -17,5 +17,5 @@ use crate::state::AppState;
     )
 )]
 pub(super) async fn versions(state: AppState, name: String) -> Result<Json<ServerList>> {
-    Ok(Json(reads::versions(&state.db, &name).await?))
+    Ok(Json(reads::versions(&state.db, &state.log, &name).await?))
 }

@@ -5,6 +5,7 @@ use protocol::api::{ErrorBody, ServerList};
 use crate::error::Result;
 use crate::extract::ApiQuery;
 use crate::service::reads::{self, ListParams};
+use crate::service::search;
 use crate::state::AppState;
 
 /// List server releases, as the official MCP registry does.
@@ -22,5 +23,15 @@ pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ServerList>> {
-    Ok(Json(reads::list(&state.db, &params).await?))
+    // A search is answered from the index (ranked, one entry per server: its latest release).
+    if params
+        .search
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+    {
+        return Ok(Json(
+            search::official_list(&state.search, &state.db, &params).await?,
+        ));
+    }
+    Ok(Json(reads::list(&state.db, &state.log, &params).await?))
 }

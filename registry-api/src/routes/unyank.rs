@@ -24,5 +24,7 @@ pub(super) async fn unyank(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<YankRequest>,
 ) -> Result<Json<ReleaseInfo>> {
-    Ok(Json(statements::set_yanked(&state.db, &req, false).await?))
+    Ok(Json(
+        statements::set_yanked(&state.db, &state.log, &req, false).await?,
+    ))
 }

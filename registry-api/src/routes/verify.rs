@@ -23,5 +23,5 @@ pub(super) async fn verify(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<VerifyParams>,
 ) -> Result<Json<VerifyResponse>> {
-    Ok(Json(reads::verify(&state.db, &params).await?))
+    Ok(Json(reads::verify(&state.db, &state.log, &params).await?))
 }

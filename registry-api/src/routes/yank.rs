@@ -24,5 +24,7 @@ pub(super) async fn yank(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<YankRequest>,
 ) -> Result<Json<ReleaseInfo>> {
-    Ok(Json(statements::set_yanked(&state.db, &req, true).await?))
+    Ok(Json(
+        statements::set_yanked(&state.db, &state.log, &req, true).await?,
+    ))
 }

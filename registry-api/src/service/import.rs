@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
-use crate::service::{latest, manifest_facts};
+use crate::service::{latest, manifest_facts, scan};
 
 /// The seed data set: 358 server.json entries from the official MCP registry (MIT; see
 /// seed/README.md).
@@ -88,10 +88,12 @@ fn parse_entries(bytes: &[u8]) -> Result<Vec<Entry>> {
 /// Imports a file (object or array); idempotent.
 pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Result<ImportReport> {
     let entries = parse_entries(bytes)?;
+    // Scanned before the transaction: the scanner's findings are stored with each release.
+    let scans: Vec<_> = entries.iter().map(|e| scan::scan_bytes(&e.bytes)).collect();
     let mut report = ImportReport::default();
     let now = now_ms();
     let mut tx = db.begin().await?;
-    for (i, e) in entries.iter().enumerate() {
+    for (i, (e, release_scan)) in entries.iter().zip(&scans).enumerate() {
         if i > 0 && i % 1000 == 0 {
             tracing::info!(done = i, total = entries.len(), "importing");
         }
@@ -127,6 +129,7 @@ pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Resul
         .await?;
         if let Some(release_id) = inserted {
             report.added += 1;
+            scan::store(&mut tx, release_id, release_scan, now).await?;
             if latest::refresh(&mut tx, server_id, now).await? == Some(release_id) {
                 db::servers::set_display(
                     &mut tx,

@@ -8,6 +8,7 @@ use protocol::{KeyId, Namespace, PublicKey};
 use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::service::log::{self as tlog, Log};
 use crate::service::proofs::{Proofs, Proven};
 use crate::service::statements::{check_fresh, parse_signature, statement_text, verify};
 use crate::service::views;
@@ -15,6 +16,7 @@ use crate::service::views;
 /// `POST /v1/keys`. Returns the grant, and whether it is new (201) or was there (200).
 pub async fn register(
     db: &Db,
+    log: &Log,
     proofs: &Proofs,
     req: &KeyRegisterRequest,
 ) -> Result<(KeyInfo, bool)> {
@@ -97,7 +99,7 @@ pub async fn register(
         .any(|g| g.namespace == ns_key && g.proof_target == proven.target);
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let bound = db::keys::insert_grant(
+    let outcome = db::keys::insert_grant(
         &mut tx,
         &db::keys::NewGrant {
             key_id: &key_id,
@@ -113,14 +115,31 @@ pub async fn register(
         now,
     )
     .await?;
-    if !bound {
+    if outcome == db::keys::GrantOutcome::OtherKey {
         // Dropping the transaction rolls it back.
         return Err(Error::AlreadyExists(format!(
             "another public key with the key id {key_id} is registered already; generate a new \
              key (mcp-sign keygen) and register that"
         )));
     }
+    if outcome == db::keys::GrantOutcome::Inserted {
+        let record = protocol::log::LogRecord::Key {
+            key_id: key_id.clone(),
+            public_key: key.to_base64(),
+            namespace: ns_key.clone(),
+            proof_kind: proven.kind.as_str().to_string(),
+            proof_target: proven.target.clone(),
+            proof_url: proven.url.clone(),
+            proof_repository_id: proven.repository_id,
+            rotated_from: rotation.as_ref().map(|r| r.0.clone()),
+            rotation_signature: rotation.as_ref().map(|r| r.1.clone()),
+            rotation_issued_at: rotation.as_ref().and(req.issued_at),
+            time_ms: now,
+        };
+        tlog::append(&mut tx, db, &record).await?;
+    }
     tx.commit().await?;
+    tlog::checkpoint(db, log).await?;
     tracing::info!(%key_id, namespace = %ns_key, proof = %proven.target, "key registered");
     let grants = db::keys::grants_of_key(db, &key_id).await?;
     let grant = grants
@@ -180,7 +199,12 @@ async fn check_rotation(
 
 /// `POST /v1/keys/{key_id}/revoke`: the key's own signature over the revocation statement.
 /// Revoking twice is not an error (the answer shows the first revocation).
-pub async fn revoke(db: &Db, key_id: &str, req: &KeyRevokeRequest) -> Result<Vec<KeyInfo>> {
+pub async fn revoke(
+    db: &Db,
+    log: &Log,
+    key_id: &str,
+    req: &KeyRevokeRequest,
+) -> Result<Vec<KeyInfo>> {
     let key_id = KeyId::from_str(key_id)
         .map_err(|e| Error::BadRequest(e.to_string()))?
         .to_string();
@@ -203,7 +227,14 @@ pub async fn revoke(db: &Db, key_id: &str, req: &KeyRevokeRequest) -> Result<Vec
     verify(&key, text.as_bytes(), &sig, "revocation statement")?;
     if key.revoked_at.is_none() {
         check_fresh(req.issued_at)?;
-        db::keys::revoke(db, &key_id, reason, Some(&req.signature), now_ms()).await?;
+        revoke_logged(
+            db,
+            log,
+            &key_id,
+            reason,
+            Some((req.issued_at, &req.signature)),
+        )
+        .await?;
         tracing::info!(%key_id, "key revoked");
     }
     db::keys::grants_of_key(db, &key_id)
@@ -217,7 +248,7 @@ pub async fn revoke(db: &Db, key_id: &str, req: &KeyRevokeRequest) -> Result<Vec
 /// (the key file was removed or replaced, the repository changed hands or is gone), the key is
 /// revoked: this is how a maintainer who lost the secret key revokes it. Failures to reach
 /// GitHub or the domain change nothing.
-pub async fn recheck(db: &Db, proofs: &Proofs, key_id: &str) -> Result<Vec<KeyInfo>> {
+pub async fn recheck(db: &Db, log: &Log, proofs: &Proofs, key_id: &str) -> Result<Vec<KeyInfo>> {
     let key_id = KeyId::from_str(key_id)
         .map_err(|e| Error::BadRequest(e.to_string()))?
         .to_string();
@@ -250,7 +281,7 @@ pub async fn recheck(db: &Db, proofs: &Proofs, key_id: &str) -> Result<Vec<KeyIn
                 Ok(()) => {}
                 Err(Error::ProofFailed(why)) => {
                     let reason = format!("proof withdrawn: {why}");
-                    db::keys::revoke(db, &key_id, Some(&reason), None, now_ms()).await?;
+                    revoke_logged(db, log, &key_id, Some(&reason), None).await?;
                     tracing::info!(%key_id, %reason, "key revoked by withdrawn proof");
                     break;
                 }
@@ -263,4 +294,33 @@ pub async fn recheck(db: &Db, proofs: &Proofs, key_id: &str) -> Result<Vec<KeyIn
         .iter()
         .map(views::key_info)
         .collect()
+}
+
+/// Revokes a key and logs the revocation in the same transaction (once: revoking a revoked key
+/// changes nothing); answers once a checkpoint covers it. `statement` is the key's own
+/// (issued-at, signature), absent when the proof was withdrawn.
+async fn revoke_logged(
+    db: &Db,
+    log: &Log,
+    key_id: &str,
+    reason: Option<&str>,
+    statement: Option<(i64, &str)>,
+) -> Result<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let changed = db::keys::revoke(&mut tx, key_id, reason, statement.map(|s| s.1), now).await?;
+    if changed {
+        let record = protocol::log::LogRecord::KeyRevoke {
+            key_id: key_id.to_string(),
+            // Records are line-based; a revocation must never fail on its reason's text.
+            reason: reason.map(|r| r.replace(['\n', '\r'], " ")),
+            issued_at: statement.map(|s| s.0),
+            signature: statement.map(|s| s.1.to_string()),
+            time_ms: now,
+        };
+        tlog::append(&mut tx, db, &record).await?;
+    }
+    tx.commit().await?;
+    tlog::checkpoint(db, log).await?;
+    Ok(())
 }

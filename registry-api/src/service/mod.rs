@@ -1,12 +1,16 @@
 //! The rules: validation, signature and proof checks, trust. Handlers call these; these call
 //! `db`. Nothing here knows about HTTP beyond the error it returns.
 
+pub mod crawl;
 pub mod import;
 pub mod keys;
 pub mod latest;
+pub mod log;
 pub mod proofs;
 pub mod publish;
 pub mod reads;
+pub mod scan;
+pub mod search;
 pub mod statements;
 pub mod views;
 

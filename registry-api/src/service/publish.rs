@@ -7,8 +7,9 @@ use protocol::api::{PublishRequest, ReleaseInfo};
 use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::service::log::{self as tlog, Log};
 use crate::service::statements::{covering_grant, live_key, parse_signature, verify};
-use crate::service::{latest, manifest_facts, views};
+use crate::service::{latest, manifest_facts, scan, views};
 
 /// The exact manifest bytes of a request.
 pub fn manifest_bytes(req: &PublishRequest) -> Result<Vec<u8>> {
@@ -26,8 +27,10 @@ pub fn manifest_bytes(req: &PublishRequest) -> Result<Vec<u8>> {
 }
 
 /// Validates, checks the signature and the key's grant, and stores the release. Nothing is
-/// stored unless every check passes; an existing (name, version) is never replaced.
-pub async fn publish(db: &Db, req: &PublishRequest) -> Result<ReleaseInfo> {
+/// stored unless every check passes; an existing (name, version) is never replaced. The release
+/// is appended to the transparency log in the same transaction, and the answer waits until a
+/// signed checkpoint covers it (it carries the leaf, its inclusion proof and the checkpoint).
+pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<ReleaseInfo> {
     let bytes = manifest_bytes(req)?;
     let manifest =
         Manifest::parse(bytes.as_slice()).map_err(|e| Error::InvalidManifest(e.to_string()))?;
@@ -52,6 +55,8 @@ pub async fn publish(db: &Db, req: &PublishRequest) -> Result<ReleaseInfo> {
         facts.repository_url.as_deref(),
     )
     .await?;
+    // Findings are facts about the release, not reasons to refuse it.
+    let release_scan = scan::scan_bytes(&bytes);
 
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -91,6 +96,7 @@ pub async fn publish(db: &Db, req: &PublishRequest) -> Result<ReleaseInfo> {
              publish a new version"
         )));
     };
+    scan::store(&mut tx, release_id, &release_scan, now).await?;
     // The server shows what its latest release says.
     if latest::refresh(&mut tx, server_id, now).await? == Some(release_id) {
         db::servers::set_display(
@@ -101,11 +107,26 @@ pub async fn publish(db: &Db, req: &PublishRequest) -> Result<ReleaseInfo> {
         )
         .await?;
     }
+    let record = protocol::log::LogRecord::Release {
+        name: name.clone(),
+        version: version.clone(),
+        manifest_sha256: sha.clone(),
+        key_id: key.key_id.clone(),
+        signature: req.signature.clone(),
+        time_ms: now,
+    };
+    let index = tlog::append(&mut tx, db, &record).await?;
     tx.commit().await?;
-    tracing::info!(%name, %version, key_id = %key.key_id, "published");
+    tracing::info!(%name, %version, key_id = %key.key_id, log_index = index, "published");
 
     let row = db::releases::find(db, &name, &version)
         .await?
         .ok_or_else(|| Error::Internal("the release vanished after publishing".to_string()))?;
-    views::release_info(&row)
+    let mut info = views::release_info(&row)?;
+    let siblings = db::releases::of_server(db, &name).await?;
+    let tools_diff = scan::tools_diff(&row, &siblings);
+    info.trust = views::verdict_with(&row, Some(&release_scan), tools_diff.as_ref());
+    info.scan = Some(release_scan);
+    info.log = tlog::release_evidence(db, log, &name, &version, None).await?;
+    Ok(info)
 }

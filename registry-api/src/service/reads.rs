@@ -13,7 +13,8 @@ use serde::Deserialize;
 use crate::clock::parse_rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
-use crate::service::views;
+use crate::service::log::{self as tlog, Log};
+use crate::service::{scan, views};
 
 /// `GET /v0.1/servers` query parameters, as the official registry names them.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -53,7 +54,7 @@ fn parse_cursor(cursor: &str) -> Result<(&str, &str)> {
     })
 }
 
-pub async fn list(db: &Db, p: &ListParams) -> Result<ServerList> {
+pub async fn list(db: &Db, log: &Log, p: &ListParams) -> Result<ServerList> {
     let limit = parse_limit(p.limit.as_deref())?;
     let latest_only = match p.version.as_deref() {
         None | Some("") => false,
@@ -93,10 +94,7 @@ pub async fn list(db: &Db, p: &ListParams) -> Result<ServerList> {
     } else {
         None
     };
-    let servers = rows
-        .iter()
-        .map(views::server_response)
-        .collect::<Result<Vec<_>>>()?;
+    let servers = responses_with_log(db, log, &rows).await?;
     Ok(ServerList {
         metadata: ListMetadata {
             next_cursor,
@@ -112,15 +110,12 @@ fn not_found_server(name: &str) -> Error {
     ))
 }
 
-pub async fn versions(db: &Db, name: &str) -> Result<ServerList> {
+pub async fn versions(db: &Db, log: &Log, name: &str) -> Result<ServerList> {
     let rows = db::releases::of_server(db, name).await?;
     if rows.is_empty() {
         return Err(not_found_server(name));
     }
-    let servers = rows
-        .iter()
-        .map(views::server_response)
-        .collect::<Result<Vec<_>>>()?;
+    let servers = responses_with_log(db, log, &rows).await?;
     Ok(ServerList {
         metadata: ListMetadata {
             next_cursor: None,
@@ -130,14 +125,18 @@ pub async fn versions(db: &Db, name: &str) -> Result<ServerList> {
     })
 }
 
-pub async fn version(db: &Db, name: &str, version: &str) -> Result<ServerResponse> {
+pub async fn version(db: &Db, log: &Log, name: &str, version: &str) -> Result<ServerResponse> {
     let row = if version == "latest" {
         db::releases::find_latest(db, name).await?
     } else {
         db::releases::find(db, name, version).await?
     };
     match row {
-        Some(row) => views::server_response(&row),
+        Some(row) => Ok(responses_with_log(db, log, std::slice::from_ref(&row))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Internal("no response for a release".to_string()))?),
         None if db::servers::find_by_name(db, name).await?.is_some() => {
             Err(Error::NotFound(format!(
                 "server {name:?} has no version {version:?}; list them with \
@@ -154,17 +153,23 @@ pub async fn detail(db: &Db, name: &str) -> Result<ServerDetail> {
         .ok_or_else(|| not_found_server(name))?;
     let rows = db::releases::of_server(db, name).await?;
     let latest = rows.iter().find(|r| r.is_latest).or(rows.first());
-    let trust = match latest {
-        Some(r) => views::verdict(r),
-        None => trust::compute(&TrustFacts {
-            known: true,
-            ..TrustFacts::default()
-        }),
-    };
-    let versions = rows
-        .iter()
-        .map(views::release_info)
-        .collect::<Result<Vec<_>>>()?;
+    let mut scans = scan::scans_of(db, &rows).await?;
+    let mut trust = trust::compute(&TrustFacts {
+        known: true,
+        ..TrustFacts::default()
+    });
+    let mut versions = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut info = views::release_info(row)?;
+        let diff = scan::tools_diff(row, &rows);
+        let release_scan = scans.remove(&row.id);
+        info.trust = views::verdict_with(row, release_scan.as_ref(), diff.as_ref());
+        info.scan = release_scan;
+        if latest.is_some_and(|l| l.id == row.id) {
+            trust = info.trust.clone();
+        }
+        versions.push(info);
+    }
     let keys = db::keys::grants_in_namespace(db, &server.namespace)
         .await?
         .iter()
@@ -194,7 +199,7 @@ pub struct VerifyParams {
 
 /// The verdict on a release. Something the registry has never seen is not an error: its
 /// verdict is `unknown`.
-pub async fn verify(db: &Db, p: &VerifyParams) -> Result<VerifyResponse> {
+pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyResponse> {
     let row = match (p.server.as_deref(), p.package.as_deref()) {
         (Some(server), None) => {
             ServerName::from_str(server).map_err(|e| Error::BadRequest(e.to_string()))?;
@@ -240,6 +245,9 @@ pub async fn verify(db: &Db, p: &VerifyParams) -> Result<VerifyResponse> {
             manifest_sha256: None,
             signature: None,
             key: None,
+            log: None,
+            scan: None,
+            tools_diff: None,
         });
     };
     let key = match &row.key_id {
@@ -253,15 +261,76 @@ pub async fn verify(db: &Db, p: &VerifyParams) -> Result<VerifyResponse> {
         }
         None => None,
     };
+    let evidence = tlog::release_evidence(
+        db,
+        log,
+        &row.name,
+        &row.version,
+        row.key_id.as_deref().map(|k| (k, row.namespace.as_str())),
+    )
+    .await?;
+    let release_scan = scan::scans_of(db, std::slice::from_ref(&row))
+        .await?
+        .remove(&row.id);
+    let siblings = db::releases::of_server(db, &row.name).await?;
+    let tools_diff = scan::tools_diff(&row, &siblings);
     Ok(VerifyResponse {
         name: Some(row.name.clone()),
         version: Some(row.version.clone()),
-        verdict: views::verdict(&row),
+        verdict: views::verdict_with(&row, release_scan.as_ref(), tools_diff.as_ref()),
         manifest: Some(String::from_utf8_lossy(&row.manifest).into_owned()),
         manifest_sha256: Some(row.manifest_sha256.clone()),
         signature: row.signature.clone(),
         key,
+        log: evidence,
+        scan: release_scan,
+        tools_diff,
     })
+}
+
+/// The official `{server, _meta}` objects, with the log evidence of each signed release
+/// (all against one checkpoint) in our `_meta` block.
+async fn responses_with_log(
+    db: &Db,
+    log: &Log,
+    rows: &[db::releases::ReleaseRow],
+) -> Result<Vec<ServerResponse>> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut checkpoint = None;
+    let mut server_ids: Vec<i64> = rows.iter().map(|r| r.server_id).collect();
+    server_ids.dedup();
+    let github = crate::service::crawl::github_facts(db, &server_ids).await?;
+    let scans = scan::scans_of(db, rows).await?;
+    for row in rows {
+        let mut resp = views::server_response(row)?;
+        if let Some(meta) = resp.meta.registry.as_mut() {
+            meta.github = github.get(&row.server_id).cloned();
+            let release_scan = scans.get(&row.id);
+            meta.trust = views::verdict_with(row, release_scan, None);
+            meta.scan = release_scan.map(|s| s.summary.clone());
+        }
+        if row.signature.is_some()
+            && let Some(entry) = tlog::release_entry(db, &row.name, &row.version).await?
+        {
+            let cp = match &checkpoint {
+                Some(cp) => cp,
+                None => checkpoint.insert(tlog::checkpoint(db, log).await?),
+            };
+            if entry.idx < cp.size {
+                let proof = tlog::entry_proof(db, &entry, cp).await?;
+                if let Some(meta) = resp.meta.registry.as_mut() {
+                    meta.log = Some(protocol::api::LogEvidence {
+                        checkpoint: cp.note.clone(),
+                        tree_size: cp.size,
+                        release: Some(proof),
+                        key: None,
+                    });
+                }
+            }
+        }
+        out.push(resp);
+    }
+    Ok(out)
 }
 
 pub async fn stats(db: &Db) -> Result<Stats> {

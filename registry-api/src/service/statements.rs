@@ -11,6 +11,7 @@ use crate::clock::{now_ms, now_secs};
 use crate::db::keys::{GrantRow, KeyRow};
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::service::log::{self as tlog, Log};
 use crate::service::{github_repository, latest, views};
 
 /// Parses a `.minisig` text from a request.
@@ -102,7 +103,8 @@ pub fn statement_text(s: &Statement<'_>) -> Result<String> {
 }
 
 /// `POST /v1/yank` (`yank = true`) and `POST /v1/unyank`.
-pub async fn set_yanked(db: &Db, req: &YankRequest, yank: bool) -> Result<ReleaseInfo> {
+/// Logged (yank/unyank record) in the same transaction; answers once a checkpoint covers it.
+pub async fn set_yanked(db: &Db, log: &Log, req: &YankRequest, yank: bool) -> Result<ReleaseInfo> {
     if !yank && req.reason.is_some() {
         return Err(Error::BadRequest("an un-yank takes no reason".to_string()));
     }
@@ -161,7 +163,19 @@ pub async fn set_yanked(db: &Db, req: &YankRequest, yank: bool) -> Result<Releas
         )));
     }
     latest::refresh(&mut tx, row.server_id, now).await?;
+    let record = protocol::log::LogRecord::Yank {
+        yank,
+        name: row.name.clone(),
+        version: row.version.clone(),
+        reason: reason.map(str::to_string),
+        key_id: key.key_id.clone(),
+        issued_at: req.issued_at,
+        signature: req.signature.clone(),
+        time_ms: now,
+    };
+    tlog::append(&mut tx, db, &record).await?;
     tx.commit().await?;
+    tlog::checkpoint(db, log).await?;
     tracing::info!(name = %row.name, version = %row.version, yank, key_id = %key.key_id, "yank state changed");
     let row = db::releases::find(db, &req.name, &req.version)
         .await?

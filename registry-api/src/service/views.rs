@@ -2,7 +2,7 @@
 
 use protocol::api::{
     KeyInfo, KeyProof, OfficialMeta, ProofKind, RegistryMeta, ReleaseInfo, ReleaseOrigin,
-    ResponseMeta, ServerResponse, ServerStatus,
+    ReleaseScan, ResponseMeta, ServerResponse, ServerStatus, ToolsDiffInfo,
 };
 use protocol::trust::{self, SignatureFacts, TrustFacts, Verdict};
 
@@ -29,15 +29,34 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
             }),
         yanked: row.yanked_at.map(|_| row.yank_reason.clone()),
         malicious: row.malicious_reason.clone(),
+        // Every signed release is appended to the log in the transaction that stores it
+        // (service::publish), and releases signed before the log existed are appended at
+        // start-up (service::log::backfill): a stored signature means a logged release.
+        logged: row.signature.is_some(),
         // Artifact verification, the scanner and operator vetting come with later issues.
         artifacts_verified: false,
         high_severity_findings: 0,
+        tools_changed: None,
         publisher_vetted: false,
     }
 }
 
 pub fn verdict(row: &ReleaseRow) -> Verdict {
     trust::compute(&trust_facts(row))
+}
+
+/// The verdict with the scanner's findings and the tools diff (`service::scan`) as facts.
+pub fn verdict_with(
+    row: &ReleaseRow,
+    scan: Option<&ReleaseScan>,
+    tools_diff: Option<&ToolsDiffInfo>,
+) -> Verdict {
+    let mut facts = trust_facts(row);
+    if let Some(s) = scan {
+        facts.high_severity_findings = u32::try_from(s.summary.high).unwrap_or(u32::MAX);
+    }
+    facts.tools_changed = tools_diff.map(crate::service::scan::tools_change_facts);
+    trust::compute(&facts)
 }
 
 pub fn origin(row: &ReleaseRow) -> Result<ReleaseOrigin> {
@@ -77,6 +96,9 @@ pub fn server_response(row: &ReleaseRow) -> Result<ServerResponse> {
                 origin: origin(row)?,
                 manifest_sha256: row.manifest_sha256.clone(),
                 key_id: row.key_id.clone(),
+                log: None,
+                github: None,
+                scan: None,
             }),
         },
     })
@@ -95,6 +117,8 @@ pub fn release_info(row: &ReleaseRow) -> Result<ReleaseInfo> {
         yank_reason: row.yank_reason.clone(),
         is_latest: row.is_latest,
         trust: verdict(row),
+        log: None,
+        scan: None,
     })
 }
 

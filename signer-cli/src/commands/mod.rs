@@ -1,15 +1,21 @@
 //! One module per command; `run` dispatches.
 
+mod audit;
+mod check;
 mod key;
 mod keys;
+mod log;
+mod log_trust;
 mod manifest;
+mod pins;
 mod publish;
 mod registry_client;
+mod scan;
 mod yank;
 
 use anyhow::Result;
 
-use crate::cli::{Command, KeyCommand, ManifestCommand};
+use crate::cli::{Command, KeyCommand, LogCommand, ManifestCommand};
 use crate::output::Output;
 
 pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
@@ -25,5 +31,9 @@ pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
         Command::Publish(args) => publish::publish(args, out),
         Command::Yank(args) => yank::yank(args, out),
         Command::Unyank(args) => yank::unyank(args, out),
+        Command::Check(args) => check::check(args, out),
+        Command::Log(LogCommand::Verify(args)) => log::verify(args, out),
+        Command::Scan(args) => scan::scan(args, out),
+        Command::Audit(args) => audit::audit(args, out),
     }
 }

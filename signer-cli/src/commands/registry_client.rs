@@ -72,6 +72,56 @@ impl RegistryClient {
             format!("the registry at {url} sent an answer this client does not understand")
         })
     }
+
+    /// GETs `path` and returns the body; a refusal becomes an error with the registry's message.
+    pub(crate) fn get_bytes(&self, path: &str) -> Result<Vec<u8>> {
+        let url = format!("{}{path}", self.base);
+        let resp = self
+            .http
+            .get(&url)
+            .send()
+            .with_context(|| format!("cannot reach the registry at {url}"))?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .with_context(|| format!("cannot read the answer from {url}"))?;
+        if !status.is_success() {
+            return Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+                Ok(e) => anyhow!(
+                    "the registry refused ({}, HTTP {}): {}",
+                    e.error.code,
+                    status.as_u16(),
+                    e.error.message
+                ),
+                Err(_) => anyhow!("the registry answered HTTP {} from {url}", status.as_u16()),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
+    pub(crate) fn get_text(&self, path: &str) -> Result<String> {
+        String::from_utf8(self.get_bytes(path)?)
+            .map_err(|_| anyhow!("the registry sent text that is not UTF-8 for {path}"))
+    }
+
+    pub(crate) fn get_json<R: DeserializeOwned>(&self, path: &str) -> Result<R> {
+        let bytes = self.get_bytes(path)?;
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!(
+                "the registry at {}{path} sent an answer this client does not understand",
+                self.base
+            )
+        })
+    }
+
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+/// Percent-encodes a query parameter value.
+pub(crate) fn query_value(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 /// Reads a secret key, asking for its password only if it is encrypted.

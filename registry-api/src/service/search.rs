@@ -1,0 +1,338 @@
+//! `GET /v1/search` and the `search` parameter of `GET /v0.1/servers`, both answered from the
+//! tantivy index ([`crate::search`]).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use protocol::api::{
+    FacetCount, ListMetadata, SearchFacets, SearchHighlight, SearchHit, SearchMatch,
+    SearchResponse, ServerList,
+};
+use protocol::formats::{
+    API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE, SEARCH_DEFAULT_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE,
+    SEARCH_MAX_QUERY_LEN,
+};
+use protocol::trust::TrustLevel;
+use serde::Deserialize;
+
+use crate::clock::{parse_rfc3339, rfc3339};
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::search::{FacetCounts, Filters, MatchTier, RankKey, SearchIndex, schema};
+use crate::service::reads::ListParams;
+use crate::service::views;
+
+/// `GET /v1/search` query parameters. Lists are comma-separated; values within one parameter
+/// are alternatives (OR), parameters combine (AND).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// What to look for: a server name, a package identifier, or words
+    /// (`postgres database`). Typos are tolerated. Empty: every server, trusted and popular
+    /// first.
+    pub q: Option<String>,
+    /// Trust levels to keep, e.g. `signed,verified,official`.
+    pub trust: Option<String>,
+    /// Keep servers at or above this level (`signed`): the client-policy filter.
+    pub min_trust: Option<String>,
+    /// Package registry types to keep: `npm`, `pypi`, `oci`, `nuget`, `mcpb`, `other`.
+    pub registry_type: Option<String>,
+    /// Transports to keep: `stdio`, `streamable-http`, `sse`, `other`.
+    pub transport: Option<String>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<String>,
+    /// Opaque cursor from the previous page's `metadata.nextCursor`.
+    pub cursor: Option<String>,
+}
+
+fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> Result<usize> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Ok(default as usize);
+    };
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n as usize),
+        _ => Err(Error::BadRequest(format!(
+            "limit must be a whole number from 1 to {max}, not {raw:?}"
+        ))),
+    }
+}
+
+fn parse_cursor(raw: Option<&str>) -> Result<Option<RankKey>> {
+    match raw.filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => RankKey::from_cursor(c).map(Some).ok_or_else(|| {
+            Error::BadRequest(format!(
+                "invalid cursor {c:?}: pass back metadata.nextCursor from the previous page of \
+                 the same search"
+            ))
+        }),
+    }
+}
+
+fn list(raw: Option<&str>) -> impl Iterator<Item = &str> {
+    raw.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn mask_of(param: &str, raw: Option<&str>, values: &[&str]) -> Result<u64> {
+    let mut mask = 0;
+    for v in list(raw) {
+        let v = v.to_ascii_lowercase();
+        if !values.contains(&v.as_str()) {
+            return Err(Error::BadRequest(format!(
+                "{param}={v:?} is not one of {}",
+                values.join(", ")
+            )));
+        }
+        mask |= schema::bit_of(values, &v);
+    }
+    Ok(mask)
+}
+
+fn trust_mask(trust: Option<&str>, min_trust: Option<&str>) -> Result<u64> {
+    let mut mask = 0u64;
+    for v in list(trust) {
+        let level =
+            TrustLevel::from_str(v).map_err(|e| Error::BadRequest(format!("trust: {e}")))?;
+        mask |= 1 << schema::trust_rank(level);
+    }
+    if let Some(min) = min_trust.filter(|m| !m.is_empty()) {
+        let min =
+            TrustLevel::from_str(min).map_err(|e| Error::BadRequest(format!("min_trust: {e}")))?;
+        let mut at_least = 0u64;
+        for l in TrustLevel::ALL {
+            if l.satisfies(min) {
+                at_least |= 1 << schema::trust_rank(l);
+            }
+        }
+        if min.is_negative() {
+            return Err(Error::BadRequest(format!(
+                "min_trust={min} is a negative state, which no server satisfies; use \
+                 trust={min} to find those"
+            )));
+        }
+        mask = if mask == 0 { at_least } else { mask & at_least };
+        if mask == 0 {
+            // Contradictory filters: nothing can match. Keep an impossible bit set.
+            mask = 1 << 63;
+        }
+    }
+    Ok(mask)
+}
+
+fn query_text(q: Option<&str>) -> Result<&str> {
+    let q = q.unwrap_or("").trim();
+    if q.len() > SEARCH_MAX_QUERY_LEN {
+        return Err(Error::BadRequest(format!(
+            "the query is too long ({} bytes; at most {SEARCH_MAX_QUERY_LEN})",
+            q.len()
+        )));
+    }
+    Ok(q)
+}
+
+fn facet_list(counts: &[u64; 8], name: impl Fn(usize) -> Option<&'static str>) -> Vec<FacetCount> {
+    let mut out: Vec<FacetCount> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .filter_map(|(i, c)| {
+            name(i).map(|n| FacetCount {
+                value: n.to_string(),
+                count: *c,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+    out
+}
+
+fn facets(f: &FacetCounts) -> SearchFacets {
+    SearchFacets {
+        trust: facet_list(&f.trust, |i| TrustLevel::ALL.get(i).map(|l| l.as_str())),
+        registry_type: facet_list(&f.registry_types, |i| {
+            schema::REGISTRY_TYPES.get(i).copied()
+        }),
+        transport: facet_list(&f.transports, |i| schema::TRANSPORTS.get(i).copied()),
+    }
+}
+
+fn match_kind(key: &RankKey, browse: bool) -> SearchMatch {
+    if browse {
+        return SearchMatch::Browse;
+    }
+    match key.tier() {
+        MatchTier::Exact => SearchMatch::Exact,
+        MatchTier::Prefix => SearchMatch::Prefix,
+        MatchTier::AllTerms => SearchMatch::AllTerms,
+        MatchTier::SomeTerms => SearchMatch::SomeTerms,
+    }
+}
+
+/// `GET /v1/search`.
+pub fn search(index: &SearchIndex, p: &SearchParams) -> Result<SearchResponse> {
+    let q = query_text(p.q.as_deref())?;
+    let limit = parse_limit(
+        p.limit.as_deref(),
+        SEARCH_DEFAULT_PAGE_SIZE,
+        SEARCH_MAX_PAGE_SIZE,
+    )?;
+    let filters = Filters {
+        trust_mask: trust_mask(p.trust.as_deref(), p.min_trust.as_deref())?,
+        registry_mask: mask_of(
+            "registry_type",
+            p.registry_type.as_deref(),
+            schema::REGISTRY_TYPES,
+        )?,
+        transport_mask: mask_of("transport", p.transport.as_deref(), schema::TRANSPORTS)?,
+        ..Filters::default()
+    };
+    let after = parse_cursor(p.cursor.as_deref())?;
+    let results = index.search(q, filters, limit, after)?;
+    let browse = q.is_empty();
+    let hits: Vec<SearchHit> = results
+        .hits
+        .into_iter()
+        .map(|h| SearchHit {
+            match_kind: match_kind(&h.key, browse),
+            score: h.key.score,
+            name: h.name,
+            version: h.version,
+            title: h.title,
+            description: h.description,
+            highlight: SearchHighlight {
+                name: h.name_html,
+                description: h.description_html,
+            },
+            trust: h.trust,
+            registry_types: h.registry_types,
+            transports: h.transports,
+            stars: h.stars,
+            updated_at: rfc3339(h.updated_ms),
+        })
+        .collect();
+    Ok(SearchResponse {
+        query: q.to_string(),
+        total: results.total,
+        facets: facets(&results.facets),
+        metadata: ListMetadata {
+            next_cursor: results.next.map(|k| k.to_cursor()),
+            count: hits.len(),
+        },
+        hits,
+    })
+}
+
+/// `GET /v0.1/servers?search=...`: the official response shape, ranked by the index. Only
+/// servers that match every word (or by name) are listed, as a filter should. With
+/// `version=latest` each server appears once (its latest release); otherwise with all its
+/// releases, newest first, as the official registry lists every version that matches.
+pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Result<ServerList> {
+    let q = query_text(p.search.as_deref())?;
+    let limit = parse_limit(p.limit.as_deref(), API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE)?;
+    let latest_only = match p.version.as_deref() {
+        None | Some("") => false,
+        Some("latest") => true,
+        Some(other) => {
+            return Err(Error::BadRequest(format!(
+                "version={other:?} is not supported here: use version=latest, or \
+                 GET /v0.1/servers/{{name}}/versions/{{version}} for one release"
+            )));
+        }
+    };
+    let updated_since_ms = p
+        .updated_since
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_rfc3339("updated_since", s))
+        .transpose()?;
+    let filters = Filters {
+        updated_since_ms,
+        min_tier: MatchTier::AllTerms as u8,
+        ..Filters::default()
+    };
+    if latest_only {
+        let after = parse_cursor(p.cursor.as_deref())?;
+        let results = index.search(q, filters, limit, after)?;
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.server_id).collect();
+        let mut rows: HashMap<i64, db::search::SearchRow> = db::search::by_ids(db, &ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.release.server_id, r))
+            .collect();
+        let servers = ids
+            .iter()
+            .filter_map(|id| rows.remove(id))
+            .map(|r| views::server_response(&r.release))
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(ServerList {
+            metadata: ListMetadata {
+                next_cursor: results.next.map(|k| k.to_cursor()),
+                count: servers.len(),
+            },
+            servers,
+        });
+    }
+
+    // Every version: a cursor is `<rank key of the server before>~<releases of the next
+    // server already listed>` (the key is empty at the top).
+    let (mut after, mut skip) = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
+        None => (None, 0usize),
+        Some(c) => {
+            let bad = || {
+                Error::BadRequest(format!(
+                    "invalid cursor {c:?}: pass back metadata.nextCursor from the previous page \
+                     of the same search"
+                ))
+            };
+            let (key, n) = c.rsplit_once('~').ok_or_else(bad)?;
+            let after = if key.is_empty() {
+                None
+            } else {
+                Some(RankKey::from_cursor(key).ok_or_else(bad)?)
+            };
+            (after, n.parse().map_err(|_| bad())?)
+        }
+    };
+    // (release, cursor that starts at it)
+    let mut items = Vec::with_capacity(limit + 1);
+    'pages: loop {
+        let results = index.search(q, filters.clone(), limit + 1, after)?;
+        for hit in &results.hits {
+            let rows = db::releases::of_server(db, &hit.name).await?;
+            let rows = rows
+                .into_iter()
+                .filter(|r| updated_since_ms.is_none_or(|since| r.updated_at >= since));
+            for (i, row) in rows.enumerate().skip(skip) {
+                let cursor = format!("{}~{i}", after.map(|k| k.to_cursor()).unwrap_or_default());
+                items.push((row, cursor));
+                if items.len() > limit {
+                    break 'pages;
+                }
+            }
+            skip = 0;
+            after = Some(hit.key);
+        }
+        if results.next.is_none() {
+            break;
+        }
+    }
+    let next_cursor = if items.len() > limit {
+        items.pop().map(|(_, c)| c)
+    } else {
+        None
+    };
+    let servers = items
+        .iter()
+        .map(|(r, _)| views::server_response(r))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ServerList {
+        metadata: ListMetadata {
+            next_cursor,
+            count: servers.len(),
+        },
+        servers,
+    })
+}

@@ -1,0 +1,514 @@
+//! `mcp-sign check TARGET --registry URL`: may this release be installed?
+//!
+//! Every check that can be done offline is done here, against the registry's pinned log key:
+//! the evidence of the verdict (`protocol::log::evidence::check_release`: checkpoint signature,
+//! inclusion proofs, manifest digest against the log, maintainer signature, logged namespace
+//! proof), consistency with the last checkpoint this client saw, rollback of "latest", the
+//! artifact's digest, and the trust level against `--min-level`. Exit 0 allowed, 1 refused,
+//! 2 error.
+
+use std::str::FromStr;
+
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine as _;
+use protocol::api::VerifyResponse;
+use protocol::log::evidence::check_release;
+use protocol::trust::TrustLevel;
+use protocol::{PackageRef, Version};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256, Sha512};
+
+use super::log_trust::{self, Consistency, LogState};
+use super::pins;
+use super::registry_client::{RegistryClient, query_value, verdict_line};
+use crate::cli::CheckArgs;
+use crate::output::Output;
+use crate::{EXIT_VERIFICATION_FAILED, Reported};
+
+/// What was asked.
+enum Target {
+    Release { name: String, version: String },
+    Latest { name: String },
+    Package(PackageRef),
+}
+
+fn parse_target(t: &str) -> Result<Target> {
+    // Server names never contain ':'; package references always do.
+    if t.contains(':') {
+        let p = PackageRef::from_str(t).map_err(|e| anyhow!("{e}"))?;
+        return Ok(Target::Package(p));
+    }
+    match t.split_once('@') {
+        Some((name, version)) if !name.is_empty() && !version.is_empty() => Ok(Target::Release {
+            name: name.to_string(),
+            version: version.to_string(),
+        }),
+        Some(_) => bail!("expected NAME@VERSION, NAME or a package reference, not {t:?}"),
+        None => Ok(Target::Latest {
+            name: t.to_string(),
+        }),
+    }
+}
+
+#[derive(Default)]
+struct Report {
+    checks: Vec<Value>,
+    refusals: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl Report {
+    fn pass(&mut self, check: &str, detail: String) {
+        self.checks
+            .push(json!({"check": check, "ok": true, "detail": detail}));
+    }
+
+    fn fail(&mut self, check: &str, detail: String) {
+        self.checks
+            .push(json!({"check": check, "ok": false, "detail": detail.clone()}));
+        self.refusals.push(detail);
+    }
+}
+
+fn artifact_matches(manifest: &Value, bytes: &[u8]) -> (bool, String) {
+    let sha = hex::encode(Sha256::digest(bytes));
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
+    );
+    let artifacts = manifest
+        .get("_meta")
+        .and_then(|m| m.get(protocol::formats::RELEASE_META_KEY))
+        .and_then(|r| r.get("artifacts"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let hit = artifacts.iter().any(|a| {
+        a.get("sha256").and_then(Value::as_str) == Some(sha.as_str())
+            || a.get("integrity").and_then(Value::as_str) == Some(integrity.as_str())
+    });
+    (hit, sha)
+}
+
+pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
+    let min_level =
+        TrustLevel::from_str(&args.min_level).map_err(|e| anyhow!("--min-level: {e}"))?;
+    let target = parse_target(&args.target)?;
+    let artifact = match &args.artifact {
+        Some(p) => Some((
+            p.clone(),
+            std::fs::read(p).with_context(|| format!("cannot read --artifact {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let tool_pins = args.pin_tools.as_deref().map(pins::load).transpose()?;
+    let client = RegistryClient::new(&args.registry.registry)?;
+    let pinned = log_trust::pin(&args.trust, &client)?;
+    let mut state = LogState::load(&args.trust, &pinned.verifier)?;
+    out.note(&pinned.describe());
+
+    let path = match &target {
+        Target::Release { name, version } => format!(
+            "/v1/verify?server={}&version={}",
+            query_value(name),
+            query_value(version)
+        ),
+        Target::Latest { name } => format!("/v1/verify?server={}", query_value(name)),
+        Target::Package(p) => format!("/v1/verify?package={}", query_value(&p.to_string())),
+    };
+    let resp: VerifyResponse = client.get_json(&path)?;
+    let mut report = Report::default();
+    report.pass("registry-key", pinned.describe());
+
+    let level = resp.verdict.level;
+    let name = resp.name.clone().unwrap_or_default();
+    let version = resp.version.clone().unwrap_or_default();
+    if level == TrustLevel::Unknown {
+        report.fail("known", format!("{} is not in the registry", args.target));
+    } else if let Target::Release {
+        name: n,
+        version: v,
+    } = &target
+        && (n != &name || v != &version)
+    {
+        report.fail(
+            "target",
+            format!("mix-and-match: asked for {n}@{v}, the registry answered for {name}@{version}"),
+        );
+    } else if let Target::Latest { name: n } = &target
+        && n != &name
+    {
+        report.fail(
+            "target",
+            format!("mix-and-match: asked for {n}, the registry answered for {name}"),
+        );
+    }
+
+    // A package query must be answered with a release that names the package.
+    if let Target::Package(p) = &target
+        && report.refusals.is_empty()
+    {
+        let manifest: Value = resp
+            .manifest
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or(Value::Null);
+        let names_it = manifest
+            .get("packages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|pkg| {
+                let rt = pkg
+                    .get("registryType")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let id = pkg.get("identifier").and_then(Value::as_str).unwrap_or("");
+                let v = pkg.get("version").and_then(Value::as_str);
+                // The version is the package's, or an OCI tag inside the identifier.
+                let tagged = PackageRef::from_parts(rt, id, None)
+                    .ok()
+                    .and_then(|r| r.version().map(|x| x.as_str().to_string()));
+                p.names_package(rt, id)
+                    && p.version().is_none_or(|want| {
+                        v == Some(want.as_str()) || tagged.as_deref() == Some(want.as_str())
+                    })
+            });
+        if names_it {
+            report.pass(
+                "package",
+                format!("the signed manifest of {name}@{version} names {p}"),
+            );
+        } else {
+            report.fail(
+                "package",
+                format!("mix-and-match: the manifest of {name}@{version} does not name {p}"),
+            );
+        }
+    }
+
+    let mut checkpoint = None;
+    if report.refusals.is_empty() {
+        if resp.log.is_none() && !TrustLevel::Signed.satisfies(min_level) {
+            report.notes.push(
+                "no transparency-log evidence (the release is not signed); allowed by --min-level"
+                    .to_string(),
+            );
+        } else {
+            match check_release(&resp, &pinned.verifier) {
+                Ok(checked) => {
+                    report.pass(
+                        "checkpoint",
+                        format!(
+                            "checkpoint of {} for tree size {} is signed by the pinned key",
+                            checked.checkpoint.origin, checked.checkpoint.size
+                        ),
+                    );
+                    report.pass(
+                        "inclusion",
+                        format!(
+                            "release record (leaf {}) and key record (leaf {}) are in the tree",
+                            checked.release_index, checked.key_index
+                        ),
+                    );
+                    report.pass(
+                        "manifest",
+                        format!(
+                            "manifest sha256 {} is the one the log recorded for {}@{}",
+                            checked.manifest_sha256, checked.name, checked.version
+                        ),
+                    );
+                    report.pass(
+                        "signature",
+                        format!(
+                            "the maintainer's signature verifies with key {}, whose namespace \
+                             proof is in the log",
+                            checked.key_id
+                        ),
+                    );
+                    checkpoint = Some(checked.checkpoint);
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    let msg = msg.strip_prefix("transparency log: ").unwrap_or(&msg);
+                    report.fail("evidence", msg.to_string());
+                }
+            }
+        }
+    }
+
+    if let Some(cp) = &checkpoint {
+        match log_trust::check_consistency(&client, &pinned.verifier, &mut state, cp)? {
+            Ok(Consistency::First) => report.pass(
+                "consistency",
+                format!(
+                    "first checkpoint seen from this log (size {}); remembered in {}",
+                    cp.size,
+                    state.path().display()
+                ),
+            ),
+            Ok(Consistency::Same) => {
+                report.pass(
+                    "consistency",
+                    format!("same tree as seen before (size {})", cp.size),
+                );
+            }
+            Ok(Consistency::Proven { from, to }) => {
+                if cp.size < to {
+                    report.notes.push(format!(
+                        "the registry served an older checkpoint (size {}) than this client has \
+                         seen (size {to})",
+                        cp.size
+                    ));
+                }
+                report.pass(
+                    "consistency",
+                    format!(
+                        "the log of size {to} extends the one of size {from} (consistency proof)"
+                    ),
+                );
+            }
+            Err(refusal) => report.fail("consistency", refusal),
+        }
+    }
+
+    // Rollback: an older version served as latest after a newer one was seen.
+    if report.refusals.is_empty() && !version.is_empty() {
+        let served = Version::from_str(&version).ok();
+        let seen = state
+            .latest
+            .get(&name)
+            .and_then(|v| Version::from_str(v).ok());
+        if let (Target::Latest { .. }, Some(served), Some(seen)) = (&target, &served, &seen) {
+            if seen.is_newer_than(served) {
+                report.fail(
+                    "rollback",
+                    format!(
+                        "rollback: the registry served {name}@{served} as the latest version, \
+                         but this client has seen {name}@{seen} before (if {seen} was yanked, \
+                         check it explicitly: mcp-sign check {name}@{seen})"
+                    ),
+                );
+            } else {
+                report.pass(
+                    "rollback",
+                    format!("{served} is not older than {seen}, seen before"),
+                );
+            }
+        }
+        if matches!(target, Target::Latest { .. })
+            && report.refusals.is_empty()
+            && let Some(served) = served
+            && seen.as_ref().is_none_or(|s| served.is_newer_than(s))
+        {
+            state.latest.insert(name.clone(), served.to_string());
+        }
+    }
+
+    if let Some((path, bytes)) = &artifact {
+        let manifest: Value = resp
+            .manifest
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or(Value::Null);
+        let (hit, sha) = artifact_matches(&manifest, bytes);
+        if hit {
+            report.pass(
+                "artifact",
+                format!(
+                    "{} (sha256 {sha}) is listed in the signed manifest",
+                    path.display()
+                ),
+            );
+        } else {
+            report.fail(
+                "artifact",
+                format!(
+                    "artifact digest mismatch: {} has sha256 {sha}, which no artifact of the \
+                     signed manifest lists",
+                    path.display()
+                ),
+            );
+        }
+    }
+
+    // Tools against the user's pins (rug pulls).
+    let release_tools = pins::manifest_tools(
+        &resp
+            .manifest
+            .as_deref()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or(Value::Null),
+    );
+    let mut tools_diff = None;
+    if let (Some(p), Some(path)) = (&tool_pins, &args.pin_tools)
+        && level != TrustLevel::Unknown
+    {
+        match &p.server {
+            Some(server) if !name.is_empty() && server != &name => report.fail(
+                "tools",
+                format!(
+                    "the pins in {} are for {server}, not {name}",
+                    path.display()
+                ),
+            ),
+            _ => {
+                let diff = pins::compare(p, &release_tools)?;
+                if diff.is_empty() {
+                    report.pass(
+                        "tools",
+                        format!(
+                            "the {} tools match the fingerprints pinned in {}",
+                            release_tools.len(),
+                            path.display()
+                        ),
+                    );
+                } else {
+                    report.fail(
+                        "tools",
+                        format!(
+                            "tools differ from the fingerprints pinned in {}: {}",
+                            path.display(),
+                            diff.describe()
+                        ),
+                    );
+                    tools_diff = Some(diff.to_json());
+                }
+            }
+        }
+    }
+    if let Some(d) = &resp.tools_diff
+        && !(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty())
+    {
+        let names = |v: &[protocol::scan::ToolRef]| {
+            v.iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        report.notes.push(format!(
+            "the registry reports tools changed since {}: added [{}], removed [{}], changed [{}]",
+            d.previous_version,
+            names(&d.added),
+            names(&d.removed),
+            d.changed
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
+    // The trust level, with the registry's reasons.
+    if level.is_negative() {
+        let why: Vec<&str> = resp
+            .verdict
+            .reasons
+            .iter()
+            .map(|r| r.message.as_str())
+            .collect();
+        let prefix = match level {
+            TrustLevel::Revoked => "revoked key",
+            TrustLevel::Yanked => "yanked",
+            _ => "malicious",
+        };
+        report.fail("trust", format!("{prefix}: {}", why.join("; ")));
+    } else if level != TrustLevel::Unknown && !level.satisfies(min_level) {
+        report.fail(
+            "trust",
+            format!(
+                "trust level {level} is below the required {min_level} ({})",
+                verdict_line(&resp.verdict)
+            ),
+        );
+    } else if level != TrustLevel::Unknown {
+        report.pass(
+            "trust",
+            format!("{level} satisfies --min-level {min_level}"),
+        );
+    }
+    if let Some(k) = &resp.key
+        && let Some(at) = &k.revoked_at
+        && level != TrustLevel::Revoked
+    {
+        report.fail(
+            "key",
+            format!("revoked key: key {} was revoked at {at}", k.key_id),
+        );
+    }
+
+    if report.refusals.is_empty() || checkpoint.is_some() {
+        // Remember the checkpoint and versions even when refusing for other reasons: what the
+        // log showed is still true.
+        state.save()?;
+    }
+
+    if report.refusals.is_empty()
+        && let Some(path) = &args.write_pins
+    {
+        let file = pins::pins_file(&name, &version, &release_tools)?;
+        crate::files::write(
+            path,
+            format!("{}\n", serde_json::to_string_pretty(&file)?).as_bytes(),
+            crate::files::Mode::Public,
+        )?;
+        report.notes.push(format!(
+            "pinned the fingerprints of {} tools of {name}@{version} in {}",
+            release_tools.len(),
+            path.display()
+        ));
+    }
+
+    let allowed = report.refusals.is_empty();
+    let label = if name.is_empty() {
+        args.target.clone()
+    } else {
+        format!("{name}@{version}")
+    };
+    let machine = json!({
+        "ok": allowed,
+        "allowed": allowed,
+        "exitCode": if allowed { 0 } else { EXIT_VERIFICATION_FAILED },
+        "target": args.target,
+        "name": resp.name,
+        "version": resp.version,
+        "level": level.as_str(),
+        "minLevel": min_level.as_str(),
+        "registryKey": {"key": pinned.verifier.key(), "source": pinned.source_name()},
+        "checkpoint": checkpoint.as_ref().map(|c| json!({"origin": c.origin, "size": c.size, "root": c.root_base64()})),
+        "checks": report.checks,
+        "refusals": report.refusals,
+        "notes": report.notes,
+        "toolsDiff": tools_diff,
+        "verdict": resp.verdict,
+    });
+    let mut human = String::new();
+    for c in &report.checks {
+        let ok = c["ok"].as_bool().unwrap_or(false);
+        human.push_str(&format!(
+            "{} {}: {}\n",
+            if ok { "ok  " } else { "FAIL" },
+            c["check"].as_str().unwrap_or(""),
+            c["detail"].as_str().unwrap_or("")
+        ));
+    }
+    for n in &report.notes {
+        human.push_str(&format!("note: {n}\n"));
+    }
+    if allowed {
+        human.push_str(&format!("allowed: {label} is {level}\n"));
+        out.result(&human, machine);
+        Ok(())
+    } else {
+        human.push_str(&format!(
+            "refused: {label}: {}\n",
+            report.refusals.join("; ")
+        ));
+        out.result(&human, machine);
+        Err(Reported {
+            summary: format!("refused: {}", report.refusals.join("; ")),
+            exit_code: EXIT_VERIFICATION_FAILED,
+        }
+        .into())
+    }
+}

@@ -1,0 +1,381 @@
+//! `mcp-sign log verify --registry URL`: a monitor of the registry's transparency log.
+//!
+//! Downloads the checkpoint, every entry bundle and every hash tile (C2SP tlog-tiles),
+//! recomputes the tree from the entries, and checks: the checkpoint's signature by the pinned
+//! key and its root; every tile against the recomputed hashes; consistency with the last
+//! checkpoint this client saw (recomputed locally, and with the registry's proof); and every
+//! signature in the log: releases (fetching each manifest by name and version and checking its
+//! SHA-256), key rotations, revocations and yanks, with the keys as the log itself recorded them.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use anyhow::{Result, anyhow};
+use protocol::api::{Statement, VerifyResponse};
+use protocol::log::tile::decode_bundle;
+use protocol::log::{
+    Hash, LogRecord, TilePath, VecReader, leaf_hash, stored_hash_index, stored_hashes_of, tree_hash,
+};
+use protocol::{PublicKey, Signature};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::log_trust::{self, Consistency, LogState};
+use super::registry_client::{RegistryClient, query_value};
+use crate::cli::LogVerifyArgs;
+use crate::output::Output;
+use crate::{EXIT_VERIFICATION_FAILED, Reported};
+
+#[derive(Debug, Default)]
+struct KeyState {
+    public: Option<PublicKey>,
+    namespaces: Vec<String>,
+    revoked: bool,
+}
+
+fn verify_sig(key: &PublicKey, data: &[u8], sig: &str) -> std::result::Result<(), String> {
+    let sig = Signature::from_str(sig).map_err(|e| format!("the signature does not parse: {e}"))?;
+    key.verify(data, &sig, false).map_err(|e| e.to_string())
+}
+
+pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
+    let client = RegistryClient::new(&args.registry.registry)?;
+    let pinned = log_trust::pin(&args.trust, &client)?;
+    out.note(&pinned.describe());
+    let mut state = LogState::load(&args.trust, &pinned.verifier)?;
+    let mut problems: Vec<String> = Vec::new();
+
+    let note = client.get_text("/log/checkpoint")?;
+    let cp = match pinned.verifier.verify_checkpoint(&note) {
+        Ok(cp) => cp,
+        Err(e) => {
+            let msg = format!("checkpoint: {e}");
+            out.result(
+                &format!("FAIL {msg}"),
+                json!({"ok": false, "exitCode": EXIT_VERIFICATION_FAILED, "problems": [msg]}),
+            );
+            return Err(Reported {
+                summary: msg,
+                exit_code: EXIT_VERIFICATION_FAILED,
+            }
+            .into());
+        }
+    };
+    out.note(&format!(
+        "checkpoint: {} size {} root {} (signature ok)",
+        cp.origin,
+        cp.size,
+        cp.root_base64()
+    ));
+
+    // Entries.
+    let mut records: Vec<Vec<u8>> = Vec::with_capacity(usize::try_from(cp.size).unwrap_or(0));
+    for t in TilePath::tiles_for(cp.size, None) {
+        let bytes = client.get_bytes(&format!("/log/{}", t.path()))?;
+        match decode_bundle(&bytes) {
+            Ok(recs) if recs.len() as u64 == t.width => records.extend(recs),
+            Ok(recs) => problems.push(format!(
+                "entry bundle {} holds {} entries, not {}",
+                t.path(),
+                recs.len(),
+                t.width
+            )),
+            Err(e) => problems.push(format!("entry bundle {}: {e}", t.path())),
+        }
+        out.note(&format!("entries: {}/{}", records.len(), cp.size));
+    }
+    let leaves: Vec<Hash> = records.iter().map(|r| leaf_hash(r)).collect();
+    let stored = stored_hashes_of(&leaves).map_err(|e| anyhow!("{e}"))?;
+    let reader = VecReader(&stored);
+    if records.len() as u64 == cp.size {
+        let root = tree_hash(cp.size, &reader).map_err(|e| anyhow!("{e}"))?;
+        if root != cp.root {
+            problems.push(format!(
+                "the entries hash to root {}, but the checkpoint says {}",
+                protocol::log::hash_to_base64(&root),
+                cp.root_base64()
+            ));
+        }
+    }
+
+    // Hash tiles, level by level.
+    let mut tiles = 0usize;
+    for level in 0u8..8 {
+        let list = TilePath::tiles_for(cp.size, Some(level));
+        if list.is_empty() {
+            break;
+        }
+        for t in list {
+            let bytes = client.get_bytes(&format!("/log/{}", t.path()))?;
+            let first = t.first().unwrap_or(0);
+            let merkle = t.merkle_level().unwrap_or(0);
+            let mut want = Vec::new();
+            for j in first..first + t.width {
+                let i = usize::try_from(stored_hash_index(merkle, j)).unwrap_or(usize::MAX);
+                if let Some(h) = stored.get(i) {
+                    want.extend_from_slice(&h.0);
+                }
+            }
+            if bytes != want {
+                problems.push(format!(
+                    "tile {} differs from the recomputed tree",
+                    t.path()
+                ));
+            }
+            tiles += 1;
+        }
+    }
+    out.note(&format!("hash tiles: {tiles} checked"));
+
+    // Consistency with what this client saw before: recompute the old root locally.
+    if let Some(old_note) = state.checkpoint.clone()
+        && let Ok(old) = pinned.verifier.verify_checkpoint(&old_note)
+        && old.size <= cp.size
+        && old.size > 0
+        && records.len() as u64 == cp.size
+    {
+        let local = tree_hash(old.size, &reader).map_err(|e| anyhow!("{e}"))?;
+        if local != old.root {
+            problems.push(format!(
+                "history rewritten: the checkpoint seen before (size {}) has root {}, the log's \
+                 first {} entries hash to {}",
+                old.size,
+                old.root_base64(),
+                old.size,
+                protocol::log::hash_to_base64(&local)
+            ));
+        }
+    }
+    match log_trust::check_consistency(&client, &pinned.verifier, &mut state, &cp)? {
+        Ok(Consistency::First) => out.note("consistency: first checkpoint seen from this log"),
+        Ok(Consistency::Same) => out.note("consistency: same tree as before"),
+        Ok(Consistency::Proven { from, to }) => {
+            out.note(&format!("consistency: size {from} -> {to} proven"));
+        }
+        Err(refusal) => problems.push(refusal),
+    }
+
+    // Re-verify every signature, with the keys as the log recorded them.
+    let mut keys: HashMap<String, KeyState> = HashMap::new();
+    let (mut releases, mut statements) = (0usize, 0usize);
+    for (i, raw) in records.iter().enumerate() {
+        let rec = match LogRecord::parse(raw) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("entry {i}: {e}"));
+                continue;
+            }
+        };
+        match rec {
+            LogRecord::Key {
+                key_id,
+                public_key,
+                namespace,
+                rotated_from,
+                rotation_signature,
+                rotation_issued_at,
+                ..
+            } => {
+                let public = match PublicKey::from_str(&public_key) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        problems.push(format!("entry {i}: key {key_id}: {e}"));
+                        continue;
+                    }
+                };
+                if public.key_id().to_string() != key_id {
+                    problems.push(format!("entry {i}: key {key_id} has another key id inside"));
+                }
+                if let (Some(old), Some(sig), Some(at)) =
+                    (&rotated_from, &rotation_signature, rotation_issued_at)
+                {
+                    let text = Statement::RotateKey {
+                        old_key_id: old,
+                        new_key_id: &key_id,
+                        namespace: &namespace,
+                        issued_at: at,
+                    }
+                    .to_text()
+                    .unwrap_or_default();
+                    match keys.get(old).and_then(|k| k.public.as_ref()) {
+                        Some(old_key) => {
+                            if let Err(e) = verify_sig(old_key, text.as_bytes(), sig) {
+                                problems.push(format!("entry {i}: rotation to {key_id}: {e}"));
+                            }
+                            statements += 1;
+                        }
+                        None => problems.push(format!(
+                            "entry {i}: rotation from {old}, a key the log never recorded"
+                        )),
+                    }
+                }
+                let k = keys.entry(key_id).or_default();
+                k.public = Some(public);
+                k.namespaces.push(namespace.to_ascii_lowercase());
+            }
+            LogRecord::KeyRevoke {
+                key_id,
+                reason,
+                issued_at,
+                signature,
+                ..
+            } => {
+                let Some(k) = keys.get_mut(&key_id) else {
+                    problems.push(format!("entry {i}: revocation of unknown key {key_id}"));
+                    continue;
+                };
+                if let (Some(sig), Some(at), Some(public)) = (&signature, issued_at, &k.public) {
+                    let text = Statement::RevokeKey {
+                        key_id: &key_id,
+                        reason: reason.as_deref(),
+                        issued_at: at,
+                    }
+                    .to_text()
+                    .unwrap_or_default();
+                    if let Err(e) = verify_sig(public, text.as_bytes(), sig) {
+                        problems.push(format!("entry {i}: revocation of {key_id}: {e}"));
+                    }
+                    statements += 1;
+                }
+                k.revoked = true;
+            }
+            LogRecord::Yank {
+                yank,
+                name,
+                version,
+                reason,
+                key_id,
+                issued_at,
+                signature,
+                ..
+            } => {
+                let text = if yank {
+                    Statement::Yank {
+                        name: &name,
+                        version: &version,
+                        reason: reason.as_deref(),
+                        issued_at,
+                    }
+                } else {
+                    Statement::Unyank {
+                        name: &name,
+                        version: &version,
+                        issued_at,
+                    }
+                }
+                .to_text()
+                .unwrap_or_default();
+                match keys.get(&key_id).and_then(|k| k.public.as_ref()) {
+                    Some(public) => {
+                        if let Err(e) = verify_sig(public, text.as_bytes(), &signature) {
+                            problems.push(format!("entry {i}: yank of {name}@{version}: {e}"));
+                        }
+                    }
+                    None => problems.push(format!(
+                        "entry {i}: yank of {name}@{version} by {key_id}, a key the log never recorded"
+                    )),
+                }
+                statements += 1;
+            }
+            LogRecord::Release {
+                name,
+                version,
+                manifest_sha256,
+                key_id,
+                signature,
+                ..
+            } => {
+                releases += 1;
+                let Some(k) = keys.get(&key_id) else {
+                    problems.push(format!(
+                        "entry {i}: {name}@{version} signed by {key_id}, a key the log never recorded"
+                    ));
+                    continue;
+                };
+                if k.revoked {
+                    problems.push(format!(
+                        "entry {i}: {name}@{version} logged after its key {key_id} was revoked"
+                    ));
+                }
+                let ns = name.split('/').next().unwrap_or("").to_ascii_lowercase();
+                if !k.namespaces.contains(&ns) {
+                    problems.push(format!(
+                        "entry {i}: {name}@{version}: key {key_id} has no logged proof for {ns}"
+                    ));
+                }
+                let resp: VerifyResponse = match client.get_json(&format!(
+                    "/v1/verify?server={}&version={}",
+                    query_value(&name),
+                    query_value(&version)
+                )) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        problems.push(format!("entry {i}: cannot fetch {name}@{version}: {e:#}"));
+                        continue;
+                    }
+                };
+                let Some(manifest) = resp.manifest else {
+                    problems.push(format!(
+                        "entry {i}: the registry has no manifest for {name}@{version}"
+                    ));
+                    continue;
+                };
+                let sha = hex::encode(Sha256::digest(manifest.as_bytes()));
+                if sha != manifest_sha256 {
+                    problems.push(format!(
+                        "entry {i}: the registry serves {name}@{version} with sha256 {sha}, the \
+                         log recorded {manifest_sha256}"
+                    ));
+                } else if let Some(public) = &k.public
+                    && let Err(e) = verify_sig(public, manifest.as_bytes(), &signature)
+                {
+                    problems.push(format!("entry {i}: {name}@{version}: {e}"));
+                }
+                if releases % 50 == 0 {
+                    out.note(&format!("signatures: {releases} releases checked"));
+                }
+            }
+        }
+    }
+    state.save()?;
+
+    let ok = problems.is_empty();
+    let summary = format!(
+        "log {} size {}: {} entries, {tiles} tiles, {releases} release signatures and \
+         {statements} statements re-verified",
+        cp.origin,
+        cp.size,
+        records.len()
+    );
+    let machine = json!({
+        "ok": ok,
+        "exitCode": if ok { 0 } else { EXIT_VERIFICATION_FAILED },
+        "origin": cp.origin,
+        "size": cp.size,
+        "root": cp.root_base64(),
+        "entries": records.len(),
+        "tiles": tiles,
+        "releases": releases,
+        "statements": statements,
+        "problems": problems,
+    });
+    let mut human = String::new();
+    for p in &problems {
+        human.push_str(&format!("FAIL {p}\n"));
+    }
+    human.push_str(&if ok {
+        format!("ok: {summary}")
+    } else {
+        format!("inconsistent: {summary}; {} problem(s)", problems.len())
+    });
+    out.result(&human, machine);
+    if ok {
+        Ok(())
+    } else {
+        Err(Reported {
+            summary: format!("the log does not verify: {}", problems.join("; ")),
+            exit_code: EXIT_VERIFICATION_FAILED,
+        }
+        .into())
+    }
+}
