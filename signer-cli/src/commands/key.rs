@@ -6,7 +6,8 @@ use protocol::api::{KeyInfo, KeyRegisterRequest, KeyRevokeRequest, Statement};
 use protocol::{Namespace, PublicKey};
 use serde_json::json;
 
-use super::registry_client::{RegistryClient, load_secret_key, now_secs, sign_statement};
+use super::keys::load_secret_key;
+use super::registry_client::{RegistryClient, now_secs, sign_statement};
 use crate::cli::{KeyRecheckArgs, KeyRegisterArgs, KeyRevokeArgs};
 use crate::files;
 use crate::output::Output;

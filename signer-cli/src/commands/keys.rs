@@ -237,7 +237,7 @@ fn stream(input: &mut File, path: &Path, mut update: impl FnMut(&[u8])) -> Resul
 }
 
 /// Read a secret key, asking for its password only if it is encrypted.
-fn load_secret_key(path: &Path) -> Result<SecretKey> {
+pub(crate) fn load_secret_key(path: &Path) -> Result<SecretKey> {
     let text = match std::fs::read(path) {
         Ok(bytes) => Zeroizing::new(bytes),
         Err(err) if err.kind() == ErrorKind::NotFound => bail!(

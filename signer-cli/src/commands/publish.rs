@@ -6,7 +6,8 @@ use protocol::formats::minisign::SIGNATURE_SUFFIX;
 use protocol::{Manifest, PublicKey, Signature};
 use serde_json::json;
 
-use super::registry_client::{RegistryClient, load_secret_key, now_secs, verdict_line};
+use super::keys::load_secret_key;
+use super::registry_client::{RegistryClient, now_secs, verdict_line};
 use crate::cli::PublishArgs;
 use crate::files::{self, Mode};
 use crate::output::Output;

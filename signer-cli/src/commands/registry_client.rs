@@ -1,19 +1,13 @@
 //! A small blocking client for the registry's `/v1` write API, speaking the wire types of
-//! `protocol::api`, plus what the registry commands share: loading the secret key and signing
-//! statements.
+//! `protocol::api`, plus what the registry commands share: signing statements.
 
-use std::io::ErrorKind;
-use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::api::{ErrorBody, Statement};
-use protocol::minisign::Zeroizing;
 use protocol::{SecretKey, Signature};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use crate::password;
 
 #[derive(Debug)]
 pub(crate) struct RegistryClient {
@@ -122,28 +116,6 @@ impl RegistryClient {
 /// Percent-encodes a query parameter value.
 pub(crate) fn query_value(v: &str) -> String {
     url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
-}
-
-/// Reads a secret key, asking for its password only if it is encrypted.
-pub(crate) fn load_secret_key(path: &Path) -> Result<SecretKey> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => Zeroizing::new(bytes),
-        Err(err) if err.kind() == ErrorKind::NotFound => bail!(
-            "there is no secret key at {}: create one with `mcp-sign keygen`, or pass -s PATH",
-            path.display()
-        ),
-        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let context = || format!("cannot use the secret key {}", path.display());
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|_| anyhow!("it is not a minisign key file (not text)"))
-        .with_context(context)?;
-    let password = if SecretKey::is_encrypted(text).with_context(context)? {
-        Some(Zeroizing::new(password::for_unlock(path)?))
-    } else {
-        None
-    };
-    SecretKey::from_file_str(text, password.as_ref().map(|p| p.as_str())).with_context(context)
 }
 
 pub(crate) fn now_secs() -> i64 {

@@ -4,8 +4,9 @@ use anyhow::Result;
 use protocol::api::{ReleaseInfo, Statement, YankRequest};
 use serde_json::json;
 
+use super::keys::load_secret_key;
 use super::registry_client::{
-    RegistryClient, load_secret_key, now_secs, sign_statement, split_release, verdict_line,
+    RegistryClient, now_secs, sign_statement, split_release, verdict_line,
 };
 use crate::cli::{UnyankArgs, YankArgs};
 use crate::output::Output;
