@@ -47,22 +47,8 @@ impl RegistryClient {
             .json(body)
             .send()
             .with_context(|| format!("cannot reach the registry at {url}"))?;
-        let status = resp.status();
-        let text = resp
-            .text()
-            .with_context(|| format!("cannot read the answer from {url}"))?;
-        if !status.is_success() {
-            return Err(match serde_json::from_str::<ErrorBody>(&text) {
-                Ok(e) => anyhow!(
-                    "the registry refused ({}, HTTP {}): {}",
-                    e.error.code,
-                    status.as_u16(),
-                    e.error.message
-                ),
-                Err(_) => anyhow!("the registry answered HTTP {} from {url}", status.as_u16()),
-            });
-        }
-        serde_json::from_str(&text).with_context(|| {
+        let bytes = read_answer(&url, resp)?;
+        serde_json::from_slice(&bytes).with_context(|| {
             format!("the registry at {url} sent an answer this client does not understand")
         })
     }
@@ -75,22 +61,7 @@ impl RegistryClient {
             .get(&url)
             .send()
             .with_context(|| format!("cannot reach the registry at {url}"))?;
-        let status = resp.status();
-        let bytes = resp
-            .bytes()
-            .with_context(|| format!("cannot read the answer from {url}"))?;
-        if !status.is_success() {
-            return Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
-                Ok(e) => anyhow!(
-                    "the registry refused ({}, HTTP {}): {}",
-                    e.error.code,
-                    status.as_u16(),
-                    e.error.message
-                ),
-                Err(_) => anyhow!("the registry answered HTTP {} from {url}", status.as_u16()),
-            });
-        }
-        Ok(bytes.to_vec())
+        read_answer(&url, resp)
     }
 
     pub(crate) fn get_text(&self, path: &str) -> Result<String> {
@@ -111,6 +82,26 @@ impl RegistryClient {
     pub(crate) fn base(&self) -> &str {
         &self.base
     }
+}
+
+/// The body of a successful answer; a refusal becomes an error carrying the registry's message.
+fn read_answer(url: &str, resp: reqwest::blocking::Response) -> Result<Vec<u8>> {
+    let status = resp.status();
+    let bytes = resp
+        .bytes()
+        .with_context(|| format!("cannot read the answer from {url}"))?;
+    if status.is_success() {
+        return Ok(bytes.to_vec());
+    }
+    Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+        Ok(e) => anyhow!(
+            "the registry refused ({}, HTTP {}): {}",
+            e.error.code,
+            status.as_u16(),
+            e.error.message
+        ),
+        Err(_) => anyhow!("the registry answered HTTP {} from {url}", status.as_u16()),
+    })
 }
 
 /// Percent-encodes a query parameter value.
