@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(records) = log::tile::decode_bundle(data) {
         let encoded = log::tile::encode_bundle(records.iter().map(Vec::as_slice))
             .expect("decoded records encode");
-        assert_eq!(log::tile::decode_bundle(&encoded).expect("own bundle"), records);
+        assert_eq!(
+            log::tile::decode_bundle(&encoded).expect("own bundle"),
+            records
+        );
     }
 
     let Ok(text) = std::str::from_utf8(data) else {
@@ -25,7 +28,10 @@ fuzz_target!(|data: &[u8]| {
     };
 
     if let Ok(tile) = TilePath::parse(text) {
-        assert_eq!(TilePath::parse(&tile.path()).expect("own path parses"), tile);
+        assert_eq!(
+            TilePath::parse(&tile.path()).expect("own path parses"),
+            tile
+        );
     }
 
     // A fixed log key: fuzzed notes must never verify under it (the fuzzer cannot sign).
