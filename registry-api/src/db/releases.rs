@@ -37,7 +37,9 @@ const SELECT: &str = "SELECT r.id, r.server_id, s.name, s.namespace, r.version, 
      FROM releases r JOIN servers s ON s.id = r.server_id \
      LEFT JOIN keys k ON k.key_id = r.key_id";
 
-fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
+/// A release row from any query that selects the columns of `SELECT` (search reads
+/// them too, beside its own).
+pub(super) fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
     Ok(ReleaseRow {
         id: r.try_get("id")?,
         server_id: r.try_get("server_id")?,

@@ -4,7 +4,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::releases::ReleaseRow;
+use super::releases::{self, ReleaseRow};
 use super::{Backend, Db};
 use crate::error::Result;
 
@@ -29,26 +29,7 @@ const SELECT: &str = "SELECT r.id, r.server_id, s.name, s.namespace, r.version, 
      LEFT JOIN github_repos g ON g.github_id = s.github_repository_id";
 
 fn from_row(r: &AnyRow) -> Result<SearchRow> {
-    let release = ReleaseRow {
-        id: r.try_get("id")?,
-        server_id: r.try_get("server_id")?,
-        name: r.try_get("name")?,
-        namespace: r.try_get("namespace")?,
-        version: r.try_get("version")?,
-        manifest: r.try_get("manifest")?,
-        manifest_sha256: r.try_get("manifest_sha256")?,
-        signature: r.try_get("signature")?,
-        key_id: r.try_get("key_id")?,
-        origin: r.try_get("origin")?,
-        published_at: r.try_get("published_at")?,
-        updated_at: r.try_get("updated_at")?,
-        is_latest: r.try_get::<i64, _>("is_latest")? != 0,
-        yanked_at: r.try_get("yanked_at")?,
-        yank_reason: r.try_get("yank_reason")?,
-        last_statement_at: r.try_get("last_statement_at")?,
-        key_revoked_at: r.try_get("key_revoked_at")?,
-        malicious_reason: r.try_get("malicious_reason")?,
-    };
+    let release = releases::from_row(r)?;
     let server_updated: i64 = r.try_get("server_updated_at")?;
     Ok(SearchRow {
         updated_at: server_updated.max(release.updated_at),
