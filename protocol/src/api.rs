@@ -441,6 +441,67 @@ pub enum Statement<'a> {
         version: &'a str,
         issued_at: i64,
     },
+    /// An operator statement (`mcp-registry admin ...`), signed with the operator key:
+    /// `subject` is a namespace (official, unofficial) or `NAME[@VERSION]` (flag, unflag).
+    Operator {
+        action: OperatorAction,
+        subject: &'a str,
+        reason: Option<&'a str>,
+        issued_at: i64,
+    },
+}
+
+/// What the registry's operators state about a publisher or a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OperatorAction {
+    /// The namespace's publisher is vetted: its verified releases become `official`.
+    Official,
+    /// Withdraws `Official`.
+    Unofficial,
+    /// A server (`NAME`) or one release (`NAME@VERSION`) is malicious.
+    Flag,
+    /// Withdraws `Flag`.
+    Unflag,
+}
+
+impl OperatorAction {
+    pub const ALL: [OperatorAction; 4] = [
+        OperatorAction::Official,
+        OperatorAction::Unofficial,
+        OperatorAction::Flag,
+        OperatorAction::Unflag,
+    ];
+
+    /// The name in statements and log records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatorAction::Official => "official",
+            OperatorAction::Unofficial => "unofficial",
+            OperatorAction::Flag => "flag",
+            OperatorAction::Unflag => "unflag",
+        }
+    }
+}
+
+impl std::fmt::Display for OperatorAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for OperatorAction {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OperatorAction::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown operator action {s:?}; expected official, unofficial, flag or unflag"
+                )
+            })
+    }
 }
 
 impl Statement<'_> {
@@ -451,6 +512,7 @@ impl Statement<'_> {
             Statement::RotateKey { .. } => "rotate-key",
             Statement::Yank { .. } => "yank",
             Statement::Unyank { .. } => "unyank",
+            Statement::Operator { action, .. } => action.as_str(),
         }
     }
 
@@ -496,6 +558,16 @@ impl Statement<'_> {
             } => {
                 lines.push(("name", name.to_string()));
                 lines.push(("version", version.to_string()));
+                issued_at
+            }
+            Statement::Operator {
+                action: _,
+                subject,
+                reason,
+                issued_at,
+            } => {
+                lines.push(("subject", subject.to_string()));
+                lines.push(("reason", reason.unwrap_or("").to_string()));
                 issued_at
             }
         };
@@ -580,6 +652,37 @@ pub struct VerifyResponse {
     /// release or every earlier one declares none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tools_diff: Option<ToolsDiffInfo>,
+    /// The registry's last check of each package artifact against its package registry
+    /// (absent before the first check, and for unsigned releases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<ArtifactCheckInfo>,
+}
+
+/// What the registry compared for one package of a release, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ArtifactCheckInfo {
+    /// The package reference, e.g. `npm:@scope/pkg@1.2.3`.
+    pub package: String,
+    /// `matched`, `mismatch`, `ownership_missing`, `temporary` or `failed`.
+    pub state: String,
+    /// What was compared, e.g. `npm dist.integrity`, `PyPI digests.sha256 of FILE`,
+    /// `OCI manifest digest of tag 1.0.0`, `tarball sha256`, `file sha256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compared: Option<String>,
+    /// The digest the signed manifest gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// The digest the package registry serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed: Option<String>,
+    /// The ownership marker found (`mcpName ...`, `mcp-name: ...`, `label ...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<String>,
+    pub message: String,
+    /// RFC 3339.
+    pub checked_at: String,
 }
 
 /// `GET /v1/stats`.
@@ -750,6 +853,45 @@ pub struct ConsistencyProofResponse {
     pub to: u64,
     /// Base64 hashes (RFC 6962 order).
     pub proof: Vec<String>,
+}
+
+/// The log at a glance (the website's log page): the latest signed checkpoint and the most
+/// recent entries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LogSummary {
+    /// The signed checkpoint text (origin, tree size, root hash, signatures).
+    pub checkpoint: String,
+    pub tree_size: u64,
+    pub entries: Vec<LogEntrySummary>,
+}
+
+/// One leaf of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntrySummary {
+    pub index: u64,
+    /// The record kind (`release`, `key`, `key-revoke`, `yank`, ...).
+    pub kind: String,
+    /// The record's exact text (`log::LogRecord`).
+    pub record: String,
+}
+
+/// The servers of one namespace and the keys proven for it (the website's publisher page).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceListing {
+    pub namespace: String,
+    /// The latest release of each server, by name: one page.
+    pub servers: Vec<ServerResponse>,
+    /// Keys registered for the namespace, live and revoked.
+    pub keys: Vec<KeyInfo>,
+    /// The last name of this page when more servers follow (pass it back as `after`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<String>,
 }
 
 /// Every error response: `{"error":{"code":"not_found","message":"..."}}`.

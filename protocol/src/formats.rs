@@ -93,6 +93,50 @@ pub mod digest {
     pub const NPM_INTEGRITY_PREFIX: &str = "sha512-";
 }
 
+/// The registry's artifact checks (the `verified` level): where packages are looked up and the
+/// ownership markers the official MCP registry checks too.
+pub mod artifacts {
+    /// npm: the version document's field naming the MCP server (package.json `mcpName`).
+    pub const NPM_OWNERSHIP_FIELD: &str = "mcpName";
+    /// PyPI: the README (the JSON API's `info.description`) holds `mcp-name: <server name>`.
+    pub const PYPI_OWNERSHIP_MARKER: &str = "mcp-name:";
+    /// OCI: the image config label naming the MCP server.
+    pub const OCI_OWNERSHIP_LABEL: &str = "io.modelcontextprotocol.server.name";
+    /// Docker Hub's registry API host (`docker.io` names it in image references).
+    pub const DOCKER_HUB_REGISTRY_URL: &str = "https://registry-1.docker.io";
+    /// The manifest media types asked for, so registries answer with the manifest they store
+    /// (its digest is the one `docker pull` resolves a tag to).
+    pub const OCI_MANIFEST_ACCEPT: &str = "application/vnd.oci.image.index.v1+json, \
+        application/vnd.docker.distribution.manifest.list.v2+json, \
+        application/vnd.oci.image.manifest.v1+json, \
+        application/vnd.docker.distribution.manifest.v2+json";
+    /// Hosts the real services answer from (registries, token services, CDNs and release
+    /// downloads); `--artifact-allow-host` replaces the list.
+    pub const DEFAULT_ALLOW_HOSTS: &[&str] = &[
+        "registry.npmjs.org",
+        "pypi.org",
+        "files.pythonhosted.org",
+        "registry-1.docker.io",
+        "auth.docker.io",
+        "production.cloudflare.docker.com",
+        "ghcr.io",
+        "pkg-containers.githubusercontent.com",
+        "quay.io",
+        "cdn.quay.io",
+        "github.com",
+        "objects.githubusercontent.com",
+        "release-assets.githubusercontent.com",
+    ];
+    /// Largest response read (npm tarballs and bundles are hashed whole).
+    pub const DEFAULT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+    /// Per-request timeout, seconds.
+    pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
+    /// Re-check every release this often, seconds (a day).
+    pub const DEFAULT_RECHECK_INTERVAL_SECS: u64 = 24 * 3600;
+    /// First retry after a temporary failure, seconds; doubled per attempt up to the interval.
+    pub const RETRY_BASE_SECS: u64 = 60;
+}
+
 /// Limits of the release extension under [`RELEASE_META_KEY`](super::RELEASE_META_KEY).
 pub mod release {
     /// Hex digits of a git commit id: SHA-1 repositories.

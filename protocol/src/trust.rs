@@ -126,6 +126,18 @@ pub enum ReasonCode {
     ArtifactsVerified,
     /// Some artifact digests are not (yet) confirmed against the package registry.
     ArtifactsNotVerified,
+    /// The registry's check of the artifacts has not finished yet (first check pending, or a
+    /// temporary failure of the package registry that is retried later).
+    ArtifactsCheckPending,
+    /// A package registry serves an artifact whose digest differs from the one the maintainer
+    /// signed (a changed tarball, a re-pushed tag): the message names the package and digests.
+    ArtifactMismatch,
+    /// The package does not name this server (npm `mcpName`, `mcp-name:` in the PyPI README, the
+    /// OCI label `io.modelcontextprotocol.server.name`), so it may belong to someone else.
+    OwnershipMissing,
+    /// An artifact cannot be confirmed for good (not found, no digest in the manifest, a
+    /// refused redirect or address, an oversize response): the message says which and why.
+    ArtifactCheckFailed,
     /// The scanner reported high-severity findings.
     ScannerFindings,
     /// The publisher is vetted by the registry's operators.
@@ -190,6 +202,11 @@ pub struct TrustFacts {
     pub logged: bool,
     /// Every artifact digest in the manifest was confirmed against its package registry.
     pub artifacts_verified: bool,
+    /// When the artifacts are not verified and the registry knows why: one reason per problem
+    /// (`ArtifactsCheckPending`, `ArtifactMismatch`, `OwnershipMissing`,
+    /// `ArtifactCheckFailed`), naming the package and the digest compared. Empty: the generic
+    /// `ArtifactsNotVerified` reason is given instead.
+    pub artifact_problems: Vec<Reason>,
     /// Number of high-severity scanner findings for this release.
     pub high_severity_findings: u32,
     /// How the release's tools differ from the previous version that declares tools.
@@ -288,11 +305,13 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
                 ReasonCode::ArtifactsVerified,
                 "every artifact digest matched its package registry".to_string(),
             ));
-        } else {
+        } else if facts.artifact_problems.is_empty() {
             reasons.push(reason(
                 ReasonCode::ArtifactsNotVerified,
                 "artifact digests are not yet confirmed against the package registries".to_string(),
             ));
+        } else {
+            reasons.extend(facts.artifact_problems.iter().cloned());
         }
         if facts.artifacts_verified && facts.high_severity_findings == 0 {
             level = TrustLevel::Verified;
@@ -518,6 +537,28 @@ mod tests {
         assert!(!codes(&compute(&f)).contains(&ReasonCode::ToolsChanged));
         let json = serde_json::to_value(ReasonCode::ToolsChanged).unwrap();
         assert_eq!(json, "tools_changed");
+    }
+
+    #[test]
+    fn artifact_problems_replace_the_generic_reason_and_keep_signed() {
+        let mut f = signed();
+        f.artifact_problems = vec![reason(
+            ReasonCode::ArtifactMismatch,
+            "npm:@a/b@1.0.0: dist.integrity sha512-x differs from the manifest's sha512-y".into(),
+        )];
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Signed);
+        assert_eq!(
+            codes(&v),
+            [ReasonCode::SignedByProvenKey, ReasonCode::ArtifactMismatch]
+        );
+        assert!(v.reasons[1].message.contains("sha512-y"));
+        // Problems are not reported below signed: a listed release was never checked.
+        let mut f = f.clone();
+        f.signature = None;
+        assert_eq!(codes(&compute(&f)), [ReasonCode::ListedOnly]);
+        let json = serde_json::to_value(ReasonCode::ArtifactsCheckPending).unwrap();
+        assert_eq!(json, "artifacts_check_pending");
     }
 
     #[test]

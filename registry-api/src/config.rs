@@ -97,6 +97,33 @@ pub struct Config {
         default_value = protocol::formats::log::DEFAULT_ORIGIN
     )]
     pub log_origin: String,
+
+    /// Memory for finished `/v1/search` answers, in MiB; 0 turns the cache off. An answer is
+    /// kept for the index generation it came from, so a change to the index is seen at once.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_SEARCH_CACHE_MIB",
+        value_name = "MIB",
+        default_value_t = 64
+    )]
+    pub search_cache_mib: u64,
+
+    /// An operator public key (the bare base64 key, or the path of a minisign .pub file) that
+    /// may sign `admin` statements (official, flag, ...). Repeatable; the environment variable
+    /// takes a comma-separated list.
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_OPERATOR_PUBLIC_KEYS",
+        value_name = "KEY",
+        value_delimiter = ','
+    )]
+    pub operator_public_key: Vec<String>,
+
+    /// Artifact checks (the `verified` level).
+    #[command(flatten)]
+    pub artifacts: crate::artifacts::ArtifactArgs,
 }
 
 impl Config {
@@ -111,7 +138,35 @@ impl Config {
             write_rate_limit: 60,
             log_key_file: None,
             log_origin: protocol::formats::log::DEFAULT_ORIGIN.to_string(),
+            search_cache_mib: 64,
+            operator_public_key: Vec::new(),
+            artifacts: crate::artifacts::ArtifactArgs::default(),
         }
+    }
+
+    /// The operator public keys: each a bare base64 key or the path of a `.pub` file.
+    pub fn operator_keys(&self) -> Result<Vec<protocol::PublicKey>> {
+        self.operator_public_key
+            .iter()
+            .map(|k| {
+                let k = k.trim();
+                let path = Path::new(k);
+                let parsed = if path.is_file() {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        Error::Config(format!("cannot read the operator key {k}: {e}"))
+                    })?;
+                    protocol::PublicKey::from_file_str(&text)
+                } else {
+                    protocol::PublicKey::from_base64(k)
+                };
+                parsed.map_err(|e| {
+                    Error::Config(format!(
+                        "--operator-public-key {k:?} is neither a minisign public key nor a \
+                         readable .pub file: {e}"
+                    ))
+                })
+            })
+            .collect()
     }
 
     /// Where the log signing key lives.

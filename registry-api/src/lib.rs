@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod artifacts;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -8,6 +9,7 @@ pub mod extract;
 pub mod routes;
 pub mod search;
 pub mod service;
+pub mod site;
 pub mod state;
 
 use std::future::Future;
@@ -54,10 +56,12 @@ pub async fn open(config: &Config, seed: bool) -> Result<AppState> {
     // Sign whatever a crash left unsigned, so the log is covered from the start.
     service::log::checkpoint(&db, &log).await?;
     let proofs = Proofs::new(config.proof_config())?;
+    let artifacts = artifacts::Checker::new(&config.artifacts)?;
     let limiter = routes::rate_limit::WriteLimiter::new(config.write_rate_limit);
     let (search, opened) =
         search::SearchIndex::open(&search::SearchIndex::dir_in(&config.data_dir), &db).await?;
     tracing::debug!(?opened, "search index ready");
+    let search = search.with_answer_cache(config.search_cache_mib.saturating_mul(1 << 20));
     search.spawn_sync(db.clone());
     Ok(AppState {
         db,
@@ -65,6 +69,7 @@ pub async fn open(config: &Config, seed: bool) -> Result<AppState> {
         limiter: Arc::new(limiter),
         log: Arc::new(log),
         search,
+        artifacts: Arc::new(artifacts),
     })
 }
 

@@ -1,5 +1,6 @@
 //! `mcp-registry`: the MCP Trust Registry server.
 
+mod admin_cmd;
 mod crawl_cmd;
 
 use std::net::SocketAddr;
@@ -71,6 +72,16 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Operator statements, signed with the operator key and logged: vet a namespace
+    /// (`official`) or flag a server or release as malicious. Works beside a running server.
+    Admin(admin_cmd::AdminArgs),
+    /// Run the artifact checks that are due (first checks of signed releases, re-checks,
+    /// retries) once, with progress, and exit. `serve` runs them by itself.
+    VerifyArtifacts {
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +122,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let state = registry::open(&cli.config, !no_seed).await?;
             crawl_cmd::spawn_periodic(&cli.config, &state, periodic);
+            // Artifact checks: new signed releases are picked up within seconds of publishing.
+            registry::artifacts::spawn_scheduler(
+                state.db.clone(),
+                state.log.clone(),
+                state.artifacts.clone(),
+                std::time::Duration::from_secs(2),
+            );
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
@@ -146,6 +164,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Crawl(args) => crawl_cmd::crawl(&cli.config, args).await?,
+        Command::Admin(args) => admin_cmd::admin(&cli.config, args).await?,
+        Command::VerifyArtifacts { json } => {
+            admin_cmd::verify_artifacts(&cli.config, json).await?;
+        }
         Command::Mirror { url, json } => crawl_cmd::mirror(&cli.config, &url, json).await?,
         Command::Migrate => {
             let state = registry::open(&cli.config, false).await?;

@@ -16,4 +16,6 @@ pub struct AppState {
     pub search: crate::search::SearchIndex,
     /// The transparency log's signing key.
     pub log: Arc<Log>,
+    /// The artifact checker (the `verified` level).
+    pub artifacts: Arc<crate::artifacts::Checker>,
 }

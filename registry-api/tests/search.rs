@@ -411,7 +411,10 @@ async fn changes_reach_the_index_within_a_second() {
     for backend in backends() {
         let (app, gh) = start_with_github(backend).await;
 
-        // Another replica's write: the poller finds it within a second.
+        // Another replica's write: the poller finds it within a second, and an answer kept
+        // from before it (the answer cache) is not served after it.
+        assert_eq!(search(&app, "q=quokka").await["total"], 0);
+        assert_eq!(search(&app, "q=quokka").await["total"], 0);
         import_elsewhere(&app, "io.github.zed/quokkadb", "Quokka key value store").await;
         let took = within(Duration::from_secs(1), async || {
             names(&search(&app, "q=quokka").await)
@@ -533,6 +536,49 @@ async fn restart_keeps_the_index_and_catches_up() {
         assert_eq!(opened, Opened::Created);
         assert_eq!(index.num_docs(), 359);
         index.close().await;
+        app.stop().await;
+    }
+}
+
+/// Stars and topics live in the crawler's repository row: a re-crawl that changes only that
+/// row still reaches the index (the trigger on `github_repos`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repository_facts_reach_the_index() {
+    for backend in backends() {
+        let app = seeded(backend).await;
+        let db = app.state.db.pool();
+        sqlx::query(
+            "INSERT INTO github_repos (github_id, full_name, display_name, stars, forks, \
+             archived, is_fork, topics, problems, first_seen_at, updated_at) \
+             VALUES (4242, 'voska/hass-mcp', 'voska/hass-mcp', 5, 0, 0, 0, '[]', '[]', 0, 0)",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        sqlx::query(
+            "UPDATE servers SET github_repository_id = 4242 WHERE name = 'io.github.voska/hass-mcp'",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        let stars = async || -> u64 {
+            let body = search(&app, "q=io.github.voska%2Fhass-mcp").await;
+            body["hits"][0]["stars"].as_u64().unwrap_or(0)
+        };
+        within(Duration::from_secs(5), async || stars().await == 5).await;
+
+        // Only the repository row changes, as a re-crawl does. (Latency is the business of
+        // `changes_reach_the_index_within_a_second`; this test is about the trigger, so it
+        // allows for a loaded machine.)
+        sqlx::query(
+            "UPDATE github_repos SET stars = 777, topics = '[\"zebrafish\"]' WHERE github_id = 4242",
+        )
+        .execute(db)
+        .await
+        .unwrap();
+        within(Duration::from_secs(5), async || stars().await == 777).await;
+        let body = search(&app, "q=zebrafish").await;
+        assert_eq!(names(&body), ["io.github.voska/hass-mcp"], "{body}");
         app.stop().await;
     }
 }

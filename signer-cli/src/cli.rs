@@ -157,6 +157,12 @@ pub(crate) struct LogVerifyArgs {
 
     #[command(flatten)]
     pub(crate) trust: LogTrustArgs,
+
+    /// The registry operators' public key (bare base64, or a minisign .pub file), to verify
+    /// the operator statements in the log (official, flag, ...). Repeatable. Without it they
+    /// are counted, not verified.
+    #[arg(long, value_name = "KEY")]
+    pub(crate) operator_key: Vec<String>,
 }
 
 /// The registry to talk to.

@@ -22,6 +22,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::log_err;
+use crate::api::OperatorAction;
 use crate::error::Result;
 use crate::formats::log::{RECORD_HEADER, RECORD_MAX_LEN};
 
@@ -75,6 +76,33 @@ pub enum LogRecord {
         signature: String,
         time_ms: i64,
     },
+    /// The registry checked a signed release's artifacts against their package registries and
+    /// the release became verified (`result` `verified`) or lost it (`mismatch`,
+    /// `ownership-missing`, `failed`); re-checks that change nothing are not logged.
+    ArtifactCheck {
+        name: String,
+        version: String,
+        manifest_sha256: String,
+        result: String,
+        /// One per package: `<package ref> <state> <what was compared> <expected> <observed>`,
+        /// e.g. `npm:@a/b@1.0.0 matched npm_dist.integrity sha512-... sha512-...` (spaces in a
+        /// part as `_`, `-` for none).
+        artifacts: Vec<String>,
+        reason: Option<String>,
+        time_ms: i64,
+    },
+    /// An operator statement (`mcp-registry admin`), signed with an operator key: `subject`
+    /// is a namespace (official, unofficial) or `NAME[@VERSION]` (flag, unflag). The monitor
+    /// re-verifies `signature` over [`crate::api::Statement::Operator`].
+    Operator {
+        action: crate::api::OperatorAction,
+        subject: String,
+        reason: Option<String>,
+        key_id: String,
+        issued_at: i64,
+        signature: String,
+        time_ms: i64,
+    },
 }
 
 impl LogRecord {
@@ -85,15 +113,28 @@ impl LogRecord {
             LogRecord::KeyRevoke { .. } => "key-revoke",
             LogRecord::Yank { yank: true, .. } => "yank",
             LogRecord::Yank { yank: false, .. } => "unyank",
+            LogRecord::ArtifactCheck { .. } => "artifact-check",
+            LogRecord::Operator { action, .. } => action.as_str(),
         }
     }
 
     /// What the record is about, for lookups: `release NAME@VERSION` or `key KEYID`.
     pub fn subject(&self) -> String {
         match self {
-            LogRecord::Release { name, version, .. } | LogRecord::Yank { name, version, .. } => {
+            LogRecord::Release { name, version, .. }
+            | LogRecord::Yank { name, version, .. }
+            | LogRecord::ArtifactCheck { name, version, .. } => {
                 format!("release {name}@{version}")
             }
+            LogRecord::Operator {
+                action: OperatorAction::Official | OperatorAction::Unofficial,
+                subject,
+                ..
+            } => format!("namespace {subject}"),
+            LogRecord::Operator { subject, .. } => match subject.split_once('@') {
+                Some((name, version)) => format!("release {name}@{version}"),
+                None => format!("server {subject}"),
+            },
             LogRecord::Key { key_id, .. } | LogRecord::KeyRevoke { key_id, .. } => {
                 format!("key {key_id}")
             }
@@ -183,6 +224,41 @@ impl LogRecord {
                 f.push(("signature", Some(BASE64.encode(signature))));
                 *time_ms
             }
+            LogRecord::ArtifactCheck {
+                name,
+                version,
+                manifest_sha256,
+                result,
+                artifacts,
+                reason,
+                time_ms,
+            } => {
+                f.push(("name", Some(name.clone())));
+                f.push(("version", Some(version.clone())));
+                f.push(("manifest-sha256", Some(manifest_sha256.clone())));
+                f.push(("result", Some(result.clone())));
+                for a in artifacts {
+                    f.push(("artifact", Some(a.clone())));
+                }
+                f.push(("reason", reason.clone()));
+                *time_ms
+            }
+            LogRecord::Operator {
+                action: _,
+                subject,
+                reason,
+                key_id,
+                issued_at,
+                signature,
+                time_ms,
+            } => {
+                f.push(("subject", Some(subject.clone())));
+                f.push(("reason", reason.clone()));
+                f.push(("key-id", Some(key_id.clone())));
+                f.push(("issued-at", Some(issued_at.to_string())));
+                f.push(("signature", Some(BASE64.encode(signature))));
+                *time_ms
+            }
         };
         f.push(("time", Some(time.to_string())));
         f.into_iter()
@@ -192,6 +268,20 @@ impl LogRecord {
 
     /// The record's bytes (the leaf data). Errors when a value would break the format.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let out = self.encode()?;
+        // Empty values are left out (that is how an optional field is absent), so a required
+        // one that is empty would make a record that does not parse: refuse to write it.
+        if LogRecord::parse(&out).ok().as_ref() != Some(self) {
+            return Err(log_err(format!(
+                "the {} log record has an empty required field",
+                self.kind()
+            )));
+        }
+        Ok(out)
+    }
+
+    /// The record's bytes, unchecked ([`to_bytes`](Self::to_bytes) checks they parse back).
+    fn encode(&self) -> Result<Vec<u8>> {
         let mut out = format!("{RECORD_HEADER} {}\n", self.kind());
         for (k, v) in self.fields() {
             if v.contains(['\n', '\r']) {
@@ -274,10 +364,29 @@ impl LogRecord {
                 signature: r.req_b64("signature")?,
                 time_ms: r.req_int("time")?,
             },
+            "artifact-check" => LogRecord::ArtifactCheck {
+                name: r.req("name")?,
+                version: r.req("version")?,
+                manifest_sha256: r.req("manifest-sha256")?,
+                result: r.req("result")?,
+                artifacts: r.many("artifact"),
+                reason: r.opt("reason"),
+                time_ms: r.req_int("time")?,
+            },
+            "official" | "unofficial" | "flag" | "unflag" => LogRecord::Operator {
+                action: kind.parse().map_err(log_err)?,
+                subject: r.req("subject")?,
+                reason: r.opt("reason"),
+                key_id: r.req("key-id")?,
+                issued_at: r.req_int("issued-at")?,
+                signature: r.req_b64("signature")?,
+                time_ms: r.req_int("time")?,
+            },
             other => {
                 return Err(log_err(format!(
                     "unknown log record kind {other:?} (this client knows release, key, \
-                     key-revoke, yank, unyank)"
+                     key-revoke, yank, unyank, artifact-check, official, unofficial, flag, \
+                     unflag)"
                 )));
             }
         };
@@ -287,7 +396,7 @@ impl LogRecord {
                 r.fields[r.pos].0
             )));
         }
-        if record.to_bytes()? != bytes {
+        if record.encode()? != bytes {
             return Err(log_err(format!(
                 "the {kind} log record is not in its canonical form"
             )));
@@ -310,6 +419,15 @@ impl Fields<'_> {
             }
             _ => None,
         }
+    }
+
+    /// A repeated field: every consecutive line named `key`.
+    fn many(&mut self, key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Some(v) = self.opt(key) {
+            out.push(v);
+        }
+        out
     }
 
     fn req(&mut self, key: &str) -> Result<String> {
@@ -348,5 +466,69 @@ impl Fields<'_> {
 
     fn opt_int(&mut self, key: &str) -> Result<Option<i64>> {
         self.opt(key).map(|v| Self::parse_int(key, &v)).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn artifact_check_and_operator_records_round_trip() {
+        let check = LogRecord::ArtifactCheck {
+            name: "io.github.o/s".into(),
+            version: "1.0.0".into(),
+            manifest_sha256: "ab".repeat(32),
+            result: "mismatch".into(),
+            artifacts: vec![
+                "npm:@o/s@1.0.0 dist.integrity sha512-AAAA sha512-BBBB".into(),
+                "oci:docker.io/o/s:1.0.0 manifest-digest sha256:aa sha256:bb".into(),
+            ],
+            reason: Some("the tag was re-pushed".into()),
+            time_ms: 1_764_000_000_000,
+        };
+        let bytes = check.to_bytes().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("mcp-trust-log/v1 artifact-check\nname io.github.o/s\n"));
+        assert_eq!(text.matches("\nartifact ").count(), 2);
+        assert_eq!(LogRecord::parse(&bytes).unwrap(), check);
+        assert_eq!(check.subject(), "release io.github.o/s@1.0.0");
+
+        for (action, subject, want) in [
+            (
+                OperatorAction::Official,
+                "io.github.o",
+                "namespace io.github.o",
+            ),
+            (
+                OperatorAction::Flag,
+                "io.github.o/s@1.0.0",
+                "release io.github.o/s@1.0.0",
+            ),
+            (
+                OperatorAction::Unflag,
+                "io.github.o/s",
+                "server io.github.o/s",
+            ),
+        ] {
+            let r = LogRecord::Operator {
+                action,
+                subject: subject.into(),
+                reason: Some("vetted".into()),
+                key_id: "0123456789ABCDEF".into(),
+                issued_at: 1_764_000_000,
+                signature: "untrusted comment: x\nRWQ...\n".into(),
+                time_ms: 1,
+            };
+            let bytes = r.to_bytes().unwrap();
+            assert_eq!(LogRecord::parse(&bytes).unwrap(), r);
+            assert_eq!(r.kind(), action.as_str());
+            assert_eq!(r.subject(), want);
+        }
+        // A repeated field out of order is not canonical.
+        let bad = text
+            .replace("result mismatch\n", "")
+            .replace("reason the tag", "result mismatch\nreason the tag");
+        assert!(LogRecord::parse(bad.as_bytes()).is_err());
     }
 }

@@ -4,10 +4,12 @@
 //! (unix milliseconds) and flags, BLOB/BYTEA for exact manifest bytes, `ON CONFLICT` and
 //! `RETURNING` (both backends have them). The two migration folders create the same schema.
 
+pub mod artifacts;
 pub mod crawl;
 pub mod keys;
 pub mod log;
 pub mod meta;
+pub mod operator;
 pub mod releases;
 pub mod scans;
 pub mod search;

@@ -27,15 +27,38 @@ pub struct ReleaseRow {
     pub yank_reason: Option<String>,
     pub last_statement_at: Option<i64>,
     pub key_revoked_at: Option<i64>,
+    /// The operators' flag on this release, or else on its server.
     pub malicious_reason: Option<String>,
+    /// The registry's artifact check (issue 8): `releases.artifacts_state` and the JSON array of
+    /// reasons why the artifacts are not verified.
+    pub artifacts_state: Option<String>,
+    pub artifacts_problems: Option<String>,
+    /// The operators vetted the server's namespace (`mcp-registry admin official`).
+    pub publisher_vetted: bool,
 }
 
-const SELECT: &str = "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
+/// The trust columns every release query selects (with `releases r`, `servers s` and
+/// `keys k` joined); search's queries use them too. A macro, so `concat!` can build the
+/// queries at compile time.
+macro_rules! trust_columns {
+    () => {
+        "k.revoked_at AS key_revoked_at, \
+         COALESCE(r.malicious_reason, s.malicious_reason) AS malicious_reason, \
+         r.artifacts_state, r.artifacts_problems, \
+         (SELECT COUNT(*) FROM official_namespaces o WHERE o.namespace = LOWER(s.namespace)) \
+         AS publisher_vetted"
+    };
+}
+pub(crate) use trust_columns;
+
+const SELECT: &str = concat!(
+    "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
      r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
-     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, \
-     k.revoked_at AS key_revoked_at, s.malicious_reason \
-     FROM releases r JOIN servers s ON s.id = r.server_id \
-     LEFT JOIN keys k ON k.key_id = r.key_id";
+     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, ",
+    trust_columns!(),
+    " FROM releases r JOIN servers s ON s.id = r.server_id \
+     LEFT JOIN keys k ON k.key_id = r.key_id"
+);
 
 /// A release row from any query that selects the columns of `SELECT` (search reads
 /// them too, beside its own).
@@ -59,6 +82,9 @@ pub(super) fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
         last_statement_at: r.try_get("last_statement_at")?,
         key_revoked_at: r.try_get("key_revoked_at")?,
         malicious_reason: r.try_get("malicious_reason")?,
+        artifacts_state: r.try_get("artifacts_state")?,
+        artifacts_problems: r.try_get("artifacts_problems")?,
+        publisher_vetted: r.try_get::<i64, _>("publisher_vetted")? > 0,
     })
 }
 
@@ -283,4 +309,27 @@ pub async fn counts(db: &Db) -> Result<Counts> {
         signed: row.try_get("signed")?,
         yanked: row.try_get("yanked")?,
     })
+}
+
+/// The latest release of each server in a namespace whose name sorts after `after`, by name
+/// (the website's namespace page).
+pub async fn latest_in_namespace(
+    db: &Db,
+    namespace: &str,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<ReleaseRow>> {
+    // The page's servers first, by name without their manifests, so only the page's
+    // manifests are read and sorted.
+    let sql = format!(
+        "{SELECT} WHERE s.id IN (SELECT id FROM servers WHERE namespace = $1 AND name > $2 \
+         ORDER BY name LIMIT $3) AND r.is_latest = 1 ORDER BY s.name"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(namespace)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(from_row).collect()
 }

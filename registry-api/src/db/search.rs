@@ -19,14 +19,17 @@ pub struct SearchRow {
     pub updated_at: i64,
 }
 
-const SELECT: &str = "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
+const SELECT: &str = concat!(
+    "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
      r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
-     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, \
-     k.revoked_at AS key_revoked_at, s.malicious_reason, COALESCE(s.stars, g.stars) AS stars, \
+     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, ",
+    releases::trust_columns!(),
+    ", COALESCE(s.stars, g.stars) AS stars, \
      g.topics AS repo_topics, s.updated_at AS server_updated_at \
      FROM servers s JOIN releases r ON r.server_id = s.id AND r.is_latest = 1 \
      LEFT JOIN keys k ON k.key_id = r.key_id \
-     LEFT JOIN github_repos g ON g.github_id = s.github_repository_id";
+     LEFT JOIN github_repos g ON g.github_id = s.github_repository_id"
+);
 
 fn from_row(r: &AnyRow) -> Result<SearchRow> {
     let release = releases::from_row(r)?;

@@ -36,6 +36,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/log/proof/consistency", get(log_proofs::consistency))
         .route("/healthz", get(health::health))
         .route("/openapi.json", get(openapi::openapi_json))
+        // The website (`web`): `/`, `/search`, `/servers/...`, `/namespaces/...`, `/log`,
+        // `/docs/...`, `/static/...`. Its paths never overlap the API's.
+        .merge(web::router(crate::site::Site::new(state.clone())))
         .fallback(fallback::not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

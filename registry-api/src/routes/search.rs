@@ -1,5 +1,6 @@
-use axum::Json;
 use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
 use protocol::api::{ErrorBody, SearchResponse};
 
 use crate::error::Result;
@@ -22,8 +23,9 @@ use crate::state::AppState;
 pub(super) async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>> {
-    Ok(Json(search::search(&state.search, &params)?))
+) -> Result<impl IntoResponse> {
+    let body = search::search_json(&state.search, &params)?;
+    Ok(([(CONTENT_TYPE, "application/json")], body))
 }
 
 /// After a successful write, brings this replica's index up to date before answering, so a

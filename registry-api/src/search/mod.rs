@@ -18,6 +18,7 @@
 //!   then it re-reads above the floor, which picks up late commits. SQLite has one writer at a
 //!   time, so numbers become visible in order and the floor follows at once.
 
+mod answers;
 pub mod document;
 pub mod highlight;
 pub mod query;
@@ -35,6 +36,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use answers::AnswerCache;
 pub use query::{FacetCounts, Filters, MatchTier, RankKey};
 use schema::Fields;
 
@@ -130,6 +132,8 @@ struct Inner {
 #[derive(Clone)]
 pub struct SearchIndex {
     inner: Arc<Inner>,
+    /// Finished answers of `GET /v1/search`, per index generation (off until configured).
+    answers: Arc<AnswerCache>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -266,8 +270,11 @@ impl SearchIndex {
             }
         };
         let read_only = writer.is_none();
+        let columns = Arc::new(query::ColumnCache::new(fields.name_keys));
+        let warmer: std::sync::Weak<dyn tantivy::Warmer> = Arc::downgrade(&columns) as _;
         let reader = index
             .reader_builder()
+            .warmers(vec![warmer])
             .reload_policy(if read_only {
                 ReloadPolicy::OnCommitWithDelay
             } else {
@@ -282,7 +289,7 @@ impl SearchIndex {
                 index,
                 reader,
                 fields,
-                columns: Arc::default(),
+                columns,
                 writer: Mutex::new(writer),
                 sync: tokio::sync::Mutex::new(SyncState {
                     floor: floor.unwrap_or(0),
@@ -291,6 +298,7 @@ impl SearchIndex {
                 stopped: AtomicBool::new(false),
                 stop: tokio::sync::Notify::new(),
             }),
+            answers: Arc::new(AnswerCache::new(0)),
         };
         if read_only || !catch_up {
             return Ok((search, opened));
@@ -315,6 +323,25 @@ impl SearchIndex {
             }
         }
         Ok((search, opened))
+    }
+
+    /// Keeps up to `max_bytes` of finished answers for [`SearchIndex::cached_answer`]; 0 keeps
+    /// none.
+    pub fn with_answer_cache(mut self, max_bytes: u64) -> SearchIndex {
+        self.answers = Arc::new(AnswerCache::new(max_bytes));
+        self
+    }
+
+    /// The answer to `request` (a canonical form of the whole request), from the answer cache
+    /// when the index has not changed since it was computed, else from `compute`.
+    pub fn cached_answer(
+        &self,
+        request: &str,
+        compute: impl FnOnce() -> Result<bytes::Bytes>,
+    ) -> Result<bytes::Bytes> {
+        // Read the generation before computing: the answer is then at least as new as its key.
+        let generation = self.inner.reader.searcher().generation().generation_id();
+        self.answers.get_or_compute(generation, request, compute)
     }
 
     pub fn path(&self) -> &Path {
@@ -368,7 +395,6 @@ impl SearchIndex {
             commit.set_payload(&payload(floor));
             commit.commit().map_err(ix)?;
             inner.reader.reload().map_err(ix)?;
-            inner.columns.retain(&inner.reader.searcher());
             Ok(())
         })
         .await

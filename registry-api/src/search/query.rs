@@ -25,12 +25,15 @@ use protocol::trust::TrustLevel;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, AutomatonWeight, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery,
+    ConstScorer, EnableScoring, Explanation, Occur, Query, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{
+    BitSet, DocAddress, DocId, DocSet, Score, Searcher, SearcherGeneration, SegmentOrdinal,
+    SegmentReader, TERMINATED, Term, Warmer,
+};
 
 use super::schema::{self, Fields};
 
@@ -123,6 +126,18 @@ pub struct Filters {
     pub updated_since_ms: Option<i64>,
     /// Hits below this tier ([`MatchTier`] as u8) are left out.
     pub min_tier: u8,
+}
+
+impl Filters {
+    /// Whether facet values (trust rank, registry type mask, transport mask) pass the trust,
+    /// registry type and transport filters, each on its own.
+    fn keeps(&self, trust: u64, registry: u64, transport: u64) -> (bool, bool, bool) {
+        (
+            self.trust_mask == 0 || self.trust_mask & (1 << trust.min(63)) != 0,
+            self.registry_mask == 0 || self.registry_mask & registry != 0,
+            self.transport_mask == 0 || self.transport_mask & transport != 0,
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -251,7 +266,76 @@ fn term_q(field: tantivy::schema::Field, text: &str, boost: f32) -> (Occur, Box<
     (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
 }
 
-fn auto_q(q: FuzzyTermQuery, boost: f32) -> (Occur, Box<dyn Query>) {
+/// Terms within one edit of a word (a transposition counting as one), as an automaton over
+/// term bytes. Built once per word and shared by every field the word is looked up in; tantivy's
+/// `FuzzyTermQuery` would build one per field, and building is most of a typo query's cost.
+struct OneEdit(levenshtein_automata::DFA);
+
+static ONE_EDIT: std::sync::LazyLock<levenshtein_automata::LevenshteinAutomatonBuilder> =
+    std::sync::LazyLock::new(|| levenshtein_automata::LevenshteinAutomatonBuilder::new(1, true));
+
+impl OneEdit {
+    fn of(word: &str) -> Arc<OneEdit> {
+        Arc::new(OneEdit(ONE_EDIT.build_dfa(word)))
+    }
+}
+
+impl tantivy_fst::Automaton for OneEdit {
+    type State = u32;
+
+    fn start(&self) -> u32 {
+        self.0.initial_state()
+    }
+
+    fn is_match(&self, state: &u32) -> bool {
+        matches!(
+            self.0.distance(*state),
+            levenshtein_automata::Distance::Exact(_)
+        )
+    }
+
+    fn can_match(&self, state: &u32) -> bool {
+        *state != levenshtein_automata::SINK_STATE
+    }
+
+    fn accept(&self, state: &u32, byte: u8) -> u32 {
+        self.0.transition(*state, byte)
+    }
+}
+
+/// The documents with a term of `field` within one edit of the word (a constant score).
+#[derive(Clone)]
+struct OneEditQuery {
+    field: tantivy::schema::Field,
+    dfa: Arc<OneEdit>,
+}
+
+impl std::fmt::Debug for OneEditQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OneEditQuery")
+            .field("field", &self.field)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Query for OneEditQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(AutomatonWeight::<OneEdit>::new(
+            self.field,
+            self.dfa.clone(),
+        )))
+    }
+}
+
+fn one_edit_q(
+    field: tantivy::schema::Field,
+    dfa: &Arc<OneEdit>,
+    boost: f32,
+) -> (Occur, Box<dyn Query>) {
+    let q = OneEditQuery {
+        field,
+        dfa: dfa.clone(),
+    };
     (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
 }
 
@@ -294,21 +378,17 @@ fn word_query(fields: &Fields, w: &Word) -> Box<dyn Query> {
         ));
     }
     if w.fuzzy {
-        let t = |f| Term::from_field_text(f, &w.raw);
-        c.push(auto_q(FuzzyTermQuery::new(t(fields.name), 1, true), 2.0));
-        c.push(auto_q(
-            FuzzyTermQuery::new(t(fields.packages), 1, true),
-            1.0,
-        ));
-        c.push(auto_q(FuzzyTermQuery::new(t(fields.owner), 1, true), 1.0));
-        c.push(auto_q(
-            FuzzyTermQuery::new(Term::from_field_text(fields.description, stem), 1, true),
-            0.5,
-        ));
-        c.push(auto_q(
-            FuzzyTermQuery::new(Term::from_field_text(fields.title, stem), 1, true),
-            0.5,
-        ));
+        let raw = OneEdit::of(&w.raw);
+        c.push(one_edit_q(fields.name, &raw, 2.0));
+        c.push(one_edit_q(fields.packages, &raw, 1.0));
+        c.push(one_edit_q(fields.owner, &raw, 1.0));
+        let stemmed = if stem == w.raw {
+            raw
+        } else {
+            OneEdit::of(stem)
+        };
+        c.push(one_edit_q(fields.description, &stemmed, 0.5));
+        c.push(one_edit_q(fields.title, &stemmed, 0.5));
     }
     Box::new(BooleanQuery::new(c))
 }
@@ -327,7 +407,7 @@ fn key_forms(q: &str) -> Vec<String> {
 
 /// Per-segment bitsets of the docs in a (small) set.
 #[derive(Debug, Default, Clone)]
-struct DocBits(HashMap<SegmentOrdinal, Vec<u64>>);
+struct DocBits(HashMap<SegmentOrdinal, Arc<Vec<u64>>>);
 
 impl DocBits {
     fn from_set(set: &HashSet<DocAddress>, searcher: &Searcher) -> DocBits {
@@ -344,15 +424,15 @@ impl DocBits {
                 *w |= 1 << (a.doc_id % 64);
             }
         }
-        DocBits(m)
+        DocBits(m.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 
-    fn segment(&self, ord: SegmentOrdinal) -> Option<Vec<u64>> {
+    fn segment(&self, ord: SegmentOrdinal) -> Option<Arc<Vec<u64>>> {
         self.0.get(&ord).cloned()
     }
 }
 
-fn has(bits: &Option<Vec<u64>>, doc: DocId) -> bool {
+fn has(bits: &Option<Arc<Vec<u64>>>, doc: DocId) -> bool {
     bits.as_ref().is_some_and(|b| {
         b.get((doc / 64) as usize)
             .is_some_and(|w| w & (1 << (doc % 64)) != 0)
@@ -403,7 +483,7 @@ pub fn run(
             limit: req.limit,
             after: req.after,
             exact: DocBits::default(),
-            prefix: DocBits::default(),
+            prefix: None,
             all_terms: None,
             browse: true,
         };
@@ -433,13 +513,18 @@ pub fn run(
     let exact_q = BooleanQuery::new(exact_c);
     let exact_set = searcher.search(&exact_q, &DocSetCollector)?;
     let compact: String = q.trim().to_lowercase();
-    let prefix_q: Option<Box<dyn Query>> = (compact.chars().count() >= 3
+    // Name prefixes come from each segment's in-memory key table, not from expanding the
+    // range of the term dictionary: a common prefix (`redis`) spans thousands of keys, and
+    // opening a postings list for each was most of the cost of such a query.
+    let prefix: Option<Arc<str>> = (compact.chars().count() >= 3
         && !compact.contains(char::is_whitespace))
-    .then(|| prefix_query(fields.name_keys, &compact));
-    let prefix_set = match &prefix_q {
-        Some(p) => searcher.search(p.as_ref(), &DocSetCollector)?,
-        None => HashSet::new(),
-    };
+    .then(|| Arc::from(compact.as_str()));
+    let prefix_q: Option<Box<dyn Query>> = prefix.as_ref().map(|p| {
+        Box::new(NameKeyPrefixQuery {
+            prefix: p.clone(),
+            cache: cache.clone(),
+        }) as Box<dyn Query>
+    });
 
     let groups: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(fields, w)).collect();
     let all_generic = words.iter().all(|w| w.generic);
@@ -490,7 +575,6 @@ pub fn run(
         Box::new(BooleanQuery::new(outer))
     };
     let exact = DocBits::from_set(&exact_set, searcher);
-    let prefix = DocBits::from_set(&prefix_set, searcher);
 
     let and_query = build(Occur::Must);
     let collector = |all_terms: Option<DocBits>| RankCollector {
@@ -528,23 +612,136 @@ pub fn run(
     })
 }
 
-/// Per-segment copies of the fast fields every match reads (facets, boost, update time), as
-/// plain arrays: reading them is most of the per-match cost otherwise. Segments are immutable,
-/// so an entry stays valid until its segment is merged away ([`ColumnCache::retain`]).
-#[derive(Debug, Default)]
-pub struct ColumnCache(std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentColumns>>>);
+/// Per-segment copies of the fast fields every match reads (facets, boost, update time) and the
+/// segment's name-key table, as plain arrays: reading them is most of the per-match cost
+/// otherwise. Segments are immutable, so an entry stays valid while its segment lives. Filled
+/// when a searcher is made (a tantivy [`Warmer`]: the first query after a commit does not pay
+/// for it), dropped when no live searcher has the segment.
+#[derive(Debug)]
+pub struct ColumnCache {
+    name_keys: tantivy::schema::Field,
+    segments: std::sync::Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentColumns>>>,
+}
 
 #[derive(Debug)]
 struct SegmentColumns {
-    packed: Vec<u32>,
+    /// Per document, the index in `combos` of its facet values: a match then costs one counter
+    /// increment, and the facet counts are worked out per combination at the end.
+    combo: Vec<u32>,
+    /// The distinct packed facet values ([`schema::pack_facets`]) of the segment.
+    combos: Vec<u64>,
     boost: Vec<f32>,
     updated: Vec<i64>,
+    names: NameKeys,
+}
+
+/// Every `name_keys` term of a segment with its document, sorted by key: prefix lookups by
+/// binary search. Keys share one buffer (a few MiB at 100,000 servers).
+#[derive(Debug, Default)]
+struct NameKeys {
+    text: Vec<u8>,
+    /// (start, end) in `text`, and the document.
+    entries: Vec<(u32, u32, DocId)>,
+}
+
+impl NameKeys {
+    fn load(reader: &SegmentReader, field: tantivy::schema::Field) -> tantivy::Result<NameKeys> {
+        let inverted = reader.inverted_index(field)?;
+        let mut keys = NameKeys::default();
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let start = u32::try_from(keys.text.len()).unwrap_or(u32::MAX);
+            keys.text.extend_from_slice(terms.key());
+            let end = u32::try_from(keys.text.len()).unwrap_or(u32::MAX);
+            let mut postings =
+                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                keys.entries.push((start, end, doc));
+                doc = postings.advance();
+            }
+        }
+        Ok(keys)
+    }
+
+    fn key(&self, e: &(u32, u32, DocId)) -> &[u8] {
+        self.text
+            .get(e.0 as usize..e.1 as usize)
+            .unwrap_or_default()
+    }
+
+    /// The documents with a key that starts with `prefix`.
+    fn with_prefix(&self, prefix: &[u8], max_doc: u32) -> BitSet {
+        let mut docs = BitSet::with_max_value(max_doc);
+        let first = self.entries.partition_point(|e| self.key(e) < prefix);
+        for e in self.entries.get(first..).unwrap_or_default() {
+            if !self.key(e).starts_with(prefix) {
+                break;
+            }
+            if e.2 < max_doc {
+                docs.insert(e.2);
+            }
+        }
+        docs
+    }
+}
+
+impl SegmentColumns {
+    fn name_prefix_docs(&self, prefix: &[u8], max_doc: u32) -> BitSet {
+        self.names.with_prefix(prefix, max_doc)
+    }
+}
+
+/// Servers whose name or one of its shorter forms starts with a prefix (the prefix tier), from
+/// the segments' key tables; a constant score (the tier decides the rank, not the score).
+#[derive(Clone, Debug)]
+struct NameKeyPrefixQuery {
+    prefix: Arc<str>,
+    cache: Arc<ColumnCache>,
+}
+
+impl Query for NameKeyPrefixQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for NameKeyPrefixQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self
+            .cache
+            .get(reader)?
+            .name_prefix_docs(self.prefix.as_bytes(), reader.max_doc());
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let docs = self
+            .cache
+            .get(reader)?
+            .name_prefix_docs(self.prefix.as_bytes(), reader.max_doc());
+        if docs.contains(doc) {
+            Ok(Explanation::new("name starts with the query", 0.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} has no name starting with {:?}",
+                self.prefix
+            )))
+        }
+    }
 }
 
 impl ColumnCache {
+    pub fn new(name_keys: tantivy::schema::Field) -> ColumnCache {
+        ColumnCache {
+            name_keys,
+            segments: std::sync::Mutex::default(),
+        }
+    }
+
     fn get(&self, reader: &SegmentReader) -> tantivy::Result<Arc<SegmentColumns>> {
         let id = reader.segment_id();
-        if let Some(c) = self.0.lock().ok().and_then(|m| m.get(&id).cloned()) {
+        if let Some(c) = self.segments.lock().ok().and_then(|m| m.get(&id).cloned()) {
             return Ok(c);
         }
         let ff = reader.fast_fields();
@@ -552,27 +749,48 @@ impl ColumnCache {
         let boost = ff.u64("boost")?.first_or_default_col(0);
         let updated = ff.i64("updated")?.first_or_default_col(0);
         let n = reader.max_doc();
+        let names = NameKeys::load(reader, self.name_keys)?;
+        let mut ids: HashMap<u64, u32> = HashMap::new();
+        let mut combos = Vec::new();
+        let combo = (0..n)
+            .map(|d| {
+                let v = packed.get_val(d);
+                *ids.entry(v).or_insert_with(|| {
+                    combos.push(v);
+                    u32::try_from(combos.len() - 1).unwrap_or(u32::MAX)
+                })
+            })
+            .collect();
         let cols = Arc::new(SegmentColumns {
-            packed: (0..n).map(|d| packed.get_val(d) as u32).collect(),
+            combo,
+            combos,
             boost: (0..n)
                 .map(|d| f32::from_bits(boost.get_val(d) as u32))
                 .collect(),
             updated: (0..n).map(|d| updated.get_val(d)).collect(),
+            names,
         });
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.segments.lock() {
             m.insert(id, cols.clone());
         }
         Ok(cols)
     }
+}
 
-    /// Drops the segments that are gone.
-    pub fn retain(&self, searcher: &Searcher) {
-        let live: HashSet<tantivy::index::SegmentId> = searcher
-            .segment_readers()
+impl Warmer for ColumnCache {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        for reader in searcher.segment_readers() {
+            self.get(reader)?;
+        }
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        let live: HashSet<tantivy::index::SegmentId> = live
             .iter()
-            .map(|r| r.segment_id())
+            .flat_map(|g| g.segments().keys().copied())
             .collect();
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.segments.lock() {
             m.retain(|id, _| live.contains(id));
         }
     }
@@ -587,7 +805,8 @@ struct RankCollector {
     limit: usize,
     after: Option<RankKey>,
     exact: DocBits,
-    prefix: DocBits,
+    /// Servers whose name (or its part after `/`) starts with this are in the prefix tier.
+    prefix: Option<Arc<str>>,
     /// `None`: every match matched all words.
     all_terms: Option<DocBits>,
     browse: bool,
@@ -621,15 +840,17 @@ struct RankSegment {
     keep: usize,
     after: Option<RankKey>,
     filters: Filters,
-    exact: Option<Vec<u64>>,
-    prefix: Option<Vec<u64>>,
-    all_terms: Option<Option<Vec<u64>>>,
+    exact: Option<Arc<Vec<u64>>>,
+    prefix: Option<BitSet>,
+    all_terms: Option<Option<Arc<Vec<u64>>>>,
     browse: bool,
     server_id: Arc<dyn ColumnValues<u64>>,
     cols: Arc<SegmentColumns>,
     heap: BinaryHeap<Entry>,
-    total: u64,
-    facets: FacetCounts,
+    /// Matches per facet combination (`cols.combos`).
+    counts: Vec<u64>,
+    /// Whether a combination passes every filter.
+    pass: Vec<bool>,
 }
 
 impl Collector for RankCollector {
@@ -646,20 +867,32 @@ impl Collector for RankCollector {
             Ok(ff.u64(name)?.first_or_default_col(0))
         };
         let _ = &self.fields;
+        let cols = self.cache.get(reader)?;
+        let prefix = self
+            .prefix
+            .as_ref()
+            .map(|p| cols.name_prefix_docs(p.as_bytes(), reader.max_doc()));
         Ok(RankSegment {
             segment,
             keep: self.limit + 1,
             after: self.after,
             filters: self.filters.clone(),
             exact: self.exact.segment(segment),
-            prefix: self.prefix.segment(segment),
+            prefix,
             all_terms: self.all_terms.as_ref().map(|a| a.segment(segment)),
             browse: self.browse,
             server_id: u("server_id")?,
-            cols: self.cache.get(reader)?,
+            counts: vec![0; cols.combos.len()],
+            pass: cols
+                .combos
+                .iter()
+                .map(|c| {
+                    let (t, rm, tm) = schema::unpack_facets(*c);
+                    self.filters.keeps(t, rm, tm) == (true, true, true)
+                })
+                .collect(),
+            cols,
             heap: BinaryHeap::new(),
-            total: 0,
-            facets: FacetCounts::default(),
         })
     }
 
@@ -698,7 +931,7 @@ impl SegmentCollector for RankSegment {
         }
         let tier = if has(&self.exact, doc) {
             3
-        } else if has(&self.prefix, doc) {
+        } else if self.prefix.as_ref().is_some_and(|p| p.contains(doc)) {
             2
         } else {
             match &self.all_terms {
@@ -709,33 +942,13 @@ impl SegmentCollector for RankSegment {
         if tier < self.filters.min_tier {
             return;
         }
-        let (t, rm, tm) = schema::unpack_facets(u64::from(
-            self.cols.packed.get(doc as usize).copied().unwrap_or(0),
-        ));
-        let f = &self.filters;
-        let trust_ok = f.trust_mask == 0 || f.trust_mask & (1 << t.min(63)) != 0;
-        let reg_ok = f.registry_mask == 0 || f.registry_mask & rm != 0;
-        let tr_ok = f.transport_mask == 0 || f.transport_mask & tm != 0;
-        if reg_ok
-            && tr_ok
-            && let Some(c) = self.facets.trust.get_mut(t as usize)
-        {
+        let combo = self.cols.combo.get(doc as usize).copied().unwrap_or(0) as usize;
+        if let Some(c) = self.counts.get_mut(combo) {
             *c += 1;
         }
-        if trust_ok && tr_ok {
-            for (i, c) in self.facets.registry_types.iter_mut().enumerate() {
-                *c += (rm >> i) & 1;
-            }
-        }
-        if trust_ok && reg_ok {
-            for (i, c) in self.facets.transports.iter_mut().enumerate() {
-                *c += (tm >> i) & 1;
-            }
-        }
-        if !(trust_ok && reg_ok && tr_ok) {
+        if !self.pass.get(combo).copied().unwrap_or(false) {
             return;
         }
-        self.total += 1;
         let score = score * self.cols.boost.get(doc as usize).copied().unwrap_or(1.0);
         // Most matches cannot enter the page: decide on tier and score before reading the id.
         if self.heap.len() >= self.keep
@@ -767,7 +980,35 @@ impl SegmentCollector for RankSegment {
 
     fn harvest(self) -> Fruit {
         let hits = self.heap.into_iter().map(|e| (e.0, e.1)).collect();
-        (hits, self.total, self.facets, false)
+        let mut total = 0;
+        let mut facets = FacetCounts::default();
+        for (n, combo) in self.counts.iter().zip(&self.cols.combos) {
+            if *n == 0 {
+                continue;
+            }
+            let (t, rm, tm) = schema::unpack_facets(*combo);
+            let (trust_ok, reg_ok, tr_ok) = self.filters.keeps(t, rm, tm);
+            if reg_ok
+                && tr_ok
+                && let Some(c) = facets.trust.get_mut(t as usize)
+            {
+                *c += n;
+            }
+            if trust_ok && tr_ok {
+                for (i, c) in facets.registry_types.iter_mut().enumerate() {
+                    *c += ((rm >> i) & 1) * n;
+                }
+            }
+            if trust_ok && reg_ok {
+                for (i, c) in facets.transports.iter_mut().enumerate() {
+                    *c += ((tm >> i) & 1) * n;
+                }
+            }
+            if trust_ok && reg_ok && tr_ok {
+                total += n;
+            }
+        }
+        (hits, total, facets, false)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod import;
 pub mod keys;
 pub mod latest;
 pub mod log;
+pub mod operator;
 pub mod proofs;
 pub mod publish;
 pub mod reads;

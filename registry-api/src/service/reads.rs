@@ -248,6 +248,7 @@ pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyRespon
             log: None,
             scan: None,
             tools_diff: None,
+            artifacts: Vec::new(),
         });
     };
     let key = match &row.key_id {
@@ -285,6 +286,7 @@ pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyRespon
         log: evidence,
         scan: release_scan,
         tools_diff,
+        artifacts: views::artifact_checks(db, row.id).await?,
     })
 }
 

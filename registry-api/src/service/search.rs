@@ -171,6 +171,29 @@ fn match_kind(key: &RankKey, browse: bool) -> SearchMatch {
     }
 }
 
+/// `GET /v1/search`, serialized: from the index's answer cache when the same request was
+/// answered since the index last changed.
+pub fn search_json(index: &SearchIndex, p: &SearchParams) -> Result<bytes::Bytes> {
+    let part = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
+    let request = [
+        &p.q,
+        &p.trust,
+        &p.min_trust,
+        &p.registry_type,
+        &p.transport,
+        &p.limit,
+        &p.cursor,
+    ]
+    .map(part)
+    .join("\u{1f}");
+    index.cached_answer(&request, || {
+        let answer = search(index, p)?;
+        serde_json::to_vec(&answer)
+            .map(bytes::Bytes::from)
+            .map_err(|e| Error::Internal(format!("cannot serialize a search answer: {e}")))
+    })
+}
+
 /// `GET /v1/search`.
 pub fn search(index: &SearchIndex, p: &SearchParams) -> Result<SearchResponse> {
     let q = query_text(p.q.as_deref())?;

@@ -4,7 +4,7 @@ use protocol::api::{
     KeyInfo, KeyProof, OfficialMeta, ProofKind, RegistryMeta, ReleaseInfo, ReleaseOrigin,
     ReleaseScan, ResponseMeta, ServerResponse, ServerStatus, ToolsDiffInfo,
 };
-use protocol::trust::{self, SignatureFacts, TrustFacts, Verdict};
+use protocol::trust::{self, Reason, SignatureFacts, TrustFacts, Verdict};
 
 use crate::clock::rfc3339;
 use crate::db::keys::GrantRow;
@@ -33,12 +33,29 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
         // (service::publish), and releases signed before the log existed are appended at
         // start-up (service::log::backfill): a stored signature means a logged release.
         logged: row.signature.is_some(),
-        // Artifact verification, the scanner and operator vetting come with later issues.
-        artifacts_verified: false,
+        // The registry's own artifact check (crate::artifacts) keeps these on the release row.
+        artifacts_verified: row.artifacts_state.as_deref() == Some(ARTIFACTS_VERIFIED),
+        artifact_problems: artifact_problems(row),
+        // The scanner's findings are added by `verdict_with` (views that carry the scan).
         high_severity_findings: 0,
         tools_changed: None,
-        publisher_vetted: false,
+        publisher_vetted: row.publisher_vetted,
     }
+}
+
+/// `releases.artifacts_state` of a release whose artifacts all matched.
+pub const ARTIFACTS_VERIFIED: &str = "verified";
+
+/// Why the artifacts of a signed release are not verified, as the last check stored it. Not
+/// checked yet: none, so the verdict gives the generic `artifacts_not_verified` reason.
+fn artifact_problems(row: &ReleaseRow) -> Vec<Reason> {
+    if row.signature.is_none() || row.artifacts_state.as_deref() == Some(ARTIFACTS_VERIFIED) {
+        return Vec::new();
+    }
+    row.artifacts_problems
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<Vec<Reason>>(json).ok())
+        .unwrap_or_default()
 }
 
 pub fn verdict(row: &ReleaseRow) -> Verdict {
@@ -145,4 +162,25 @@ pub fn key_info(g: &GrantRow) -> Result<KeyInfo> {
         revoke_reason: g.key.revoke_reason.clone(),
         rotated_from: g.key.rotated_from.clone(),
     })
+}
+
+/// The last artifact check of a release, per package (`GET /v1/verify`).
+pub async fn artifact_checks(
+    db: &crate::db::Db,
+    release_id: i64,
+) -> Result<Vec<protocol::api::ArtifactCheckInfo>> {
+    Ok(crate::db::artifacts::results_of(db, release_id)
+        .await?
+        .into_iter()
+        .map(|r| protocol::api::ArtifactCheckInfo {
+            package: r.package,
+            state: r.state,
+            compared: r.compared,
+            expected: r.expected,
+            observed: r.observed,
+            ownership: r.ownership,
+            message: r.reason.unwrap_or_default(),
+            checked_at: rfc3339(r.checked_at),
+        })
+        .collect())
 }

@@ -40,6 +40,8 @@ pub struct Options {
     /// Writes per minute per address; 0 (the default here) turns the limit off, as the
     /// concurrency tests send many.
     pub write_rate_limit: u32,
+    /// Artifact-check settings (package registry URLs, limits); defaults when `None`.
+    pub artifacts: Option<registry::artifacts::ArtifactArgs>,
 }
 
 #[derive(Debug)]
@@ -123,6 +125,9 @@ impl TestApp {
         }
         config.domain_proof_base_url = options.domain_proof_base_url.clone();
         config.write_rate_limit = options.write_rate_limit;
+        if let Some(a) = &options.artifacts {
+            config.artifacts = a.clone();
+        }
         let state = registry::open(&config, options.seed)
             .await
             .expect("open registry");
@@ -149,10 +154,13 @@ impl TestApp {
         }
     }
 
+    /// GET as an API client (`Accept: application/json`, so unknown paths answer the JSON
+    /// error rather than the website's HTML 404).
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         let resp = self
             .client
             .get(format!("{}{path}", self.url))
+            .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
             .expect("GET");

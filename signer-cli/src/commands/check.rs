@@ -70,24 +70,87 @@ impl Report {
     }
 }
 
-fn artifact_matches(manifest: &Value, bytes: &[u8]) -> (bool, String) {
+/// Which artifact of the signed manifest a file is, and by which digest: the npm sha512
+/// integrity or the file's sha256 (with a package target, only that package's artifacts).
+/// Returns whether one matched and a sentence saying what was compared.
+fn artifact_matches(
+    manifest: &Value,
+    bytes: &[u8],
+    file: &str,
+    package: Option<&PackageRef>,
+) -> (bool, String) {
     let sha = hex::encode(Sha256::digest(bytes));
     let integrity = format!(
         "sha512-{}",
         base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
     );
-    let artifacts = manifest
+    let artifacts: Vec<Value> = manifest
         .get("_meta")
         .and_then(|m| m.get(protocol::formats::RELEASE_META_KEY))
         .and_then(|r| r.get("artifacts"))
         .and_then(Value::as_array)
         .cloned()
-        .unwrap_or_default();
-    let hit = artifacts.iter().any(|a| {
-        a.get("sha256").and_then(Value::as_str) == Some(sha.as_str())
-            || a.get("integrity").and_then(Value::as_str) == Some(integrity.as_str())
-    });
-    (hit, sha)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| {
+            package.is_none_or(|p| {
+                p.names_package(
+                    a.get("registryType").and_then(Value::as_str).unwrap_or(""),
+                    a.get("identifier").and_then(Value::as_str).unwrap_or(""),
+                )
+            })
+        })
+        .collect();
+    let label = |a: &Value| {
+        format!(
+            "{}:{}",
+            a.get("registryType").and_then(Value::as_str).unwrap_or("?"),
+            a.get("identifier").and_then(Value::as_str).unwrap_or("?")
+        )
+    };
+    for a in &artifacts {
+        if a.get("integrity").and_then(Value::as_str) == Some(integrity.as_str()) {
+            return (
+                true,
+                format!(
+                    "{file}: npm integrity {integrity} is listed in the signed manifest \
+                     (artifact {})",
+                    label(a)
+                ),
+            );
+        }
+        if a.get("sha256").and_then(Value::as_str) == Some(sha.as_str()) {
+            return (
+                true,
+                format!(
+                    "{file}: sha256 {sha} is listed in the signed manifest (artifact {})",
+                    label(a)
+                ),
+            );
+        }
+    }
+    let recorded: Vec<String> = artifacts
+        .iter()
+        .map(|a| {
+            let digests: Vec<&str> = ["sha256", "integrity", "ociDigest"]
+                .iter()
+                .filter_map(|k| a.get(*k).and_then(Value::as_str))
+                .collect();
+            format!("{} {}", label(a), digests.join(" "))
+        })
+        .collect();
+    (
+        false,
+        format!(
+            "artifact digest mismatch: {file} has sha256 {sha} and npm integrity {integrity}, \
+             which no artifact of the signed manifest lists (it records: {})",
+            if recorded.is_empty() {
+                "nothing".to_string()
+            } else {
+                recorded.join("; ")
+            }
+        ),
+    )
 }
 
 pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
@@ -311,24 +374,43 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok())
             .unwrap_or(Value::Null);
-        let (hit, sha) = artifact_matches(&manifest, bytes);
+        let package = match &target {
+            Target::Package(p) => Some(p),
+            _ => None,
+        };
+        let (hit, detail) =
+            artifact_matches(&manifest, bytes, &path.display().to_string(), package);
         if hit {
-            report.pass(
-                "artifact",
-                format!(
-                    "{} (sha256 {sha}) is listed in the signed manifest",
-                    path.display()
-                ),
-            );
+            report.pass("artifact", detail);
         } else {
-            report.fail(
-                "artifact",
-                format!(
-                    "artifact digest mismatch: {} has sha256 {sha}, which no artifact of the \
-                     signed manifest lists",
-                    path.display()
-                ),
-            );
+            report.fail("artifact", detail);
+        }
+    }
+
+    // What the registry itself compared against the package registries (the `verified`
+    // level): for a package reference, that package's check.
+    for a in &resp.artifacts {
+        if let Target::Package(p) = &target
+            && !a
+                .package
+                .starts_with(&format!("{}:{}", p.registry_type(), p.name()))
+        {
+            continue;
+        }
+        let detail = match (a.state.as_str(), &a.compared, &a.observed) {
+            ("matched", Some(what), Some(digest)) => format!(
+                "{}: {what} {digest} matches the signed manifest (checked by the registry at {})",
+                a.package, a.checked_at
+            ),
+            _ => format!(
+                "{} (checked by the registry at {})",
+                a.message, a.checked_at
+            ),
+        };
+        if a.state == "matched" {
+            report.pass("registry-artifact", detail);
+        } else {
+            report.notes.push(detail);
         }
     }
 

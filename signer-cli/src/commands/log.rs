@@ -5,7 +5,9 @@
 //! key and its root; every tile against the recomputed hashes; consistency with the last
 //! checkpoint this client saw (recomputed locally, and with the registry's proof); and every
 //! signature in the log: releases (fetching each manifest by name and version and checking its
-//! SHA-256), key rotations, revocations and yanks, with the keys as the log itself recorded them.
+//! SHA-256), key rotations, revocations and yanks, with the keys as the log itself recorded them;
+//! artifact checks must follow the release they check, and operator statements verify with
+//! `--operator-key`.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -158,6 +160,11 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
     // Re-verify every signature, with the keys as the log recorded them.
     let mut keys: HashMap<String, KeyState> = HashMap::new();
     let (mut releases, mut statements) = (0usize, 0usize);
+    let operator_keys = operator_keys(&args.operator_key)?;
+    // Release NAME@VERSION → the manifest SHA-256 its `release` leaf recorded.
+    let mut logged_releases: HashMap<String, String> = HashMap::new();
+    let (mut artifact_checks, mut operator_statements, mut operator_verified) =
+        (0usize, 0usize, 0usize);
     for (i, raw) in records.iter().enumerate() {
         let rec = match LogRecord::parse(raw) {
             Ok(r) => r,
@@ -277,6 +284,61 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 }
                 statements += 1;
             }
+            LogRecord::ArtifactCheck {
+                name,
+                version,
+                manifest_sha256,
+                ..
+            } => {
+                // The registry's own check of a release it logged before, by its manifest.
+                artifact_checks += 1;
+                match logged_releases.get(&format!("{name}@{version}")) {
+                    Some(sha) if *sha == manifest_sha256 => {}
+                    Some(sha) => problems.push(format!(
+                        "entry {i}: artifact check of {name}@{version} names manifest \
+                         {manifest_sha256}, the release leaf recorded {sha}"
+                    )),
+                    None => problems.push(format!(
+                        "entry {i}: artifact check of {name}@{version}, a release the log never \
+                         recorded"
+                    )),
+                }
+            }
+            LogRecord::Operator {
+                action,
+                subject,
+                reason,
+                key_id,
+                issued_at,
+                signature,
+                ..
+            } => {
+                operator_statements += 1;
+                if operator_keys.is_empty() {
+                    continue;
+                }
+                let text = Statement::Operator {
+                    action,
+                    subject: &subject,
+                    reason: reason.as_deref(),
+                    issued_at,
+                }
+                .to_text()
+                .unwrap_or_default();
+                match operator_keys
+                    .iter()
+                    .find(|k| k.key_id().to_string() == key_id)
+                {
+                    Some(public) => match verify_sig(public, text.as_bytes(), &signature) {
+                        Ok(()) => operator_verified += 1,
+                        Err(e) => problems.push(format!("entry {i}: {action} {subject}: {e}")),
+                    },
+                    None => problems.push(format!(
+                        "entry {i}: {action} {subject} is signed by {key_id}, not by a given \
+                         --operator-key"
+                    )),
+                }
+            }
             LogRecord::Release {
                 name,
                 version,
@@ -286,6 +348,7 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 ..
             } => {
                 releases += 1;
+                logged_releases.insert(format!("{name}@{version}"), manifest_sha256.clone());
                 let Some(k) = keys.get(&key_id) else {
                     problems.push(format!(
                         "entry {i}: {name}@{version} signed by {key_id}, a key the log never recorded"
@@ -340,9 +403,14 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
     state.save()?;
 
     let ok = problems.is_empty();
+    let operators = if operator_keys.is_empty() {
+        format!("{operator_statements} operator statements (not verified: pass --operator-key)")
+    } else {
+        format!("{operator_verified} operator statements verified")
+    };
     let summary = format!(
         "log {} size {}: {} entries, {tiles} tiles, {releases} release signatures and \
-         {statements} statements re-verified",
+         {statements} statements re-verified, {artifact_checks} artifact checks, {operators}",
         cp.origin,
         cp.size,
         records.len()
@@ -357,6 +425,9 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
         "tiles": tiles,
         "releases": releases,
         "statements": statements,
+        "artifactChecks": artifact_checks,
+        "operatorStatements": operator_statements,
+        "operatorStatementsVerified": operator_verified,
         "problems": problems,
     });
     let mut human = String::new();
@@ -378,4 +449,26 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
         }
         .into())
     }
+}
+
+/// `--operator-key` values: bare base64 keys or paths of minisign `.pub` files.
+fn operator_keys(values: &[String]) -> Result<Vec<PublicKey>> {
+    values
+        .iter()
+        .map(|v| {
+            let path = std::path::Path::new(v);
+            let parsed = if path.is_file() {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| anyhow!("cannot read the operator key {v}: {e}"))?;
+                PublicKey::from_file_str(&text)
+            } else {
+                PublicKey::from_base64(v.trim())
+            };
+            parsed.map_err(|e| {
+                anyhow!(
+                    "--operator-key {v:?} is neither a public key nor a readable .pub file: {e}"
+                )
+            })
+        })
+        .collect()
 }

@@ -1,0 +1,136 @@
+//! PyPI: the JSON API (`GET {pypi}/pypi/{name}/{version}/json`) lists the release's files with
+//! `digests.sha256`; `info.description` (the README) holds `mcp-name: <server name>`.
+
+use protocol::formats::artifacts::PYPI_OWNERSHIP_MARKER;
+use serde_json::Value;
+
+use super::fetch::Fetcher;
+use super::plan::Expected;
+use super::{PackageResult, PackageState};
+
+pub async fn check(
+    fetcher: &Fetcher,
+    package: &str,
+    url: &str,
+    expected: &Expected,
+    server: &str,
+) -> PackageResult {
+    let Some(want) = &expected.sha256 else {
+        return PackageResult::no_digest(package);
+    };
+    let doc = match fetcher
+        .get(url, &[("accept", "application/json".into())])
+        .await
+    {
+        Ok(r) => match r.ok().and_then(|r| r.json()) {
+            Ok(v) => v,
+            Err(e) => return PackageResult::fetch_failed(package, &e),
+        },
+        Err(e) => return PackageResult::fetch_failed(package, &e),
+    };
+    let files: Vec<(&str, &str)> = doc
+        .get("urls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            Some((
+                f.get("filename").and_then(Value::as_str)?,
+                f.pointer("/digests/sha256").and_then(Value::as_str)?,
+            ))
+        })
+        .collect();
+    let want_hex = want.to_string();
+    let candidates: Vec<&(&str, &str)> = files
+        .iter()
+        .filter(|(name, _)| expected.file_name.as_deref().is_none_or(|f| f == *name))
+        .collect();
+    let found = candidates
+        .iter()
+        .find(|(_, sha)| sha.eq_ignore_ascii_case(&want_hex));
+    let mut result = match found {
+        Some((name, sha)) => PackageResult::matched(
+            package,
+            &format!("PyPI digests.sha256 of {name}"),
+            want_hex.clone(),
+            sha.to_ascii_lowercase(),
+        ),
+        None if files.is_empty() => {
+            return PackageResult::failed(
+                package,
+                format!("{package}: PyPI lists no files for this version"),
+            );
+        }
+        None => {
+            let observed: Vec<String> = candidates
+                .iter()
+                .map(|(name, sha)| format!("{name}={sha}"))
+                .collect();
+            return PackageResult::mismatch(
+                package,
+                "PyPI digests.sha256",
+                want_hex,
+                Some(if observed.is_empty() {
+                    format!(
+                        "no file named {}",
+                        expected.file_name.as_deref().unwrap_or("?")
+                    )
+                } else {
+                    observed.join(",")
+                }),
+            );
+        }
+    };
+    if result.state != PackageState::Matched {
+        return result;
+    }
+    let readme = doc
+        .pointer("/info/description")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if names_server(readme, server) {
+        result.ownership = Some(format!("{PYPI_OWNERSHIP_MARKER} {server}"));
+        result
+    } else {
+        PackageResult::ownership_missing(
+            result,
+            format!(
+                "{package}: the README on PyPI does not contain \"{PYPI_OWNERSHIP_MARKER} {server}\" \
+                 (add that line to the README and publish a new version)"
+            ),
+        )
+    }
+}
+
+/// Whether `text` has `mcp-name: <server>` with the name ending at a word boundary (so
+/// `io.github.a/b` is not taken for `io.github.a/bc`).
+pub fn names_server(text: &str, server: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find(PYPI_OWNERSHIP_MARKER) {
+        let after = rest[i + PYPI_OWNERSHIP_MARKER.len()..].trim_start_matches([' ', '\t']);
+        if let Some(tail) = after.strip_prefix(server)
+            && tail
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '/')))
+        {
+            return true;
+        }
+        rest = &rest[i + PYPI_OWNERSHIP_MARKER.len()..];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mcp_name_marker() {
+        let s = "io.github.a/b";
+        assert!(names_server("# T\n\n<!-- mcp-name: io.github.a/b -->\n", s));
+        assert!(names_server("mcp-name:io.github.a/b", s));
+        assert!(!names_server("mcp-name: io.github.a/bc", s));
+        assert!(!names_server("name: io.github.a/b", s));
+    }
+}
