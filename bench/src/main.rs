@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::Connection;
+
+use bench::{corpus, percentile};
 
 /// Search benchmark: our tantivy index against the official registry's ILIKE method.
 #[derive(Debug, Parser)]
@@ -133,72 +135,6 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     rt.block_on(run(args))
-}
-
-/// splitmix64: a small deterministic generator, so every run builds the same corpus.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
-    }
-}
-
-/// The seed servers, then copies with mutated names, descriptions and packages.
-fn corpus(n: usize) -> anyhow::Result<Vec<Value>> {
-    let seed: Vec<Value> = serde_json::from_slice(registry::service::import::SEED)?;
-    let mut vocab: Vec<String> = seed
-        .iter()
-        .filter_map(|s| s["description"].as_str())
-        .flat_map(|d| {
-            d.split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| w.len() >= 4)
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    vocab.sort();
-    vocab.dedup();
-    let mut rng = Rng(42);
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut s = seed[i % seed.len()].clone();
-        let copy = i / seed.len();
-        if copy > 0 {
-            let name = s["name"].as_str().unwrap_or("io.github.x/y").to_string();
-            let (ns, leaf) = name.split_once('/').unwrap_or((&name, "server"));
-            let w1 = rng.pick(&vocab).clone();
-            let w2 = rng.pick(&vocab).clone();
-            s["name"] = json!(format!("{ns}{copy}/{leaf}-{w1}"));
-            let desc = s["description"].as_str().unwrap_or("").to_string();
-            s["description"] = json!(format!("{desc} {w1} {w2}").trim().to_string());
-            if let Some(pkgs) = s["packages"].as_array_mut() {
-                for p in pkgs {
-                    let id = p["identifier"].as_str().unwrap_or("pkg").to_string();
-                    p["identifier"] = json!(format!("{id}-{w1}-{copy}"));
-                }
-            }
-        }
-        out.push(s);
-    }
-    Ok(out)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
 }
 
 fn ms(d: Duration) -> String {

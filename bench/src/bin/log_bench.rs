@@ -3,9 +3,9 @@
 //! of `POST /v1/publish` without HTTP.
 //!
 //! ```sh
-//! cargo run --release -p mcp-registry --example log_bench -- DATA_DIR [COUNT] [CONCURRENCY]
+//! cargo run --release -p mcp-registry-bench --bin log_bench -- DATA_DIR [COUNT] [CONCURRENCY]
 //! MCP_REGISTRY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
-//!     cargo run --release -p mcp-registry --example log_bench -- DATA_DIR 500 8
+//!     cargo run --release -p mcp-registry-bench --bin log_bench -- DATA_DIR 500 8
 //! ```
 //!
 //! The data folder is left behind (key registered for io.github.bench via bench/server), so
@@ -15,9 +15,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use protocol::SecretKey;
 use protocol::api::PublishRequest;
-use registry::{Config, db, service};
+use registry::{Config, service};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -31,27 +30,7 @@ async fn main() -> anyhow::Result<()> {
     config.database_url = std::env::var("MCP_REGISTRY_DATABASE_URL").ok();
     let state = registry::open(&config, false).await?;
 
-    let key = Arc::new(SecretKey::generate(&mut rand_core::OsRng));
-    let key_id = key.key_id().to_string();
-    let mut tx = state.db.begin().await?;
-    db::keys::insert_grant(
-        &mut tx,
-        &db::keys::NewGrant {
-            key_id: &key_id,
-            public_key: &key.public_key().to_base64(),
-            namespace: "io.github.bench",
-            proof_kind: "github",
-            proof_target: "bench/server",
-            proof_repository_id: Some(1),
-            proof_url: "https://github.com/bench/server/blob/HEAD/.well-known/mcp-sign.pub",
-            rotated_from: None,
-            rotation_signature: None,
-        },
-        0,
-    )
-    .await?;
-    tx.commit().await?;
-    service::log::backfill(&state.db).await?;
+    let key = Arc::new(bench::register_bench_key(&state).await?);
 
     let start = Instant::now();
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -3,13 +3,13 @@
 //! its Leptos rendering, p50 and p99 over many rounds, as a markdown table.
 //!
 //! ```sh
-//! cargo run --release -p mcp-registry --example site_bench                 # 100,000 servers
-//! cargo run --release -p mcp-registry --example site_bench -- --servers 20000 --rounds 100
-//! cargo run --release -p mcp-registry --example site_bench -- --reuse      # skip the load
+//! cargo run --release -p mcp-registry-bench --bin site_bench                 # 100,000 servers
+//! cargo run --release -p mcp-registry-bench --bin site_bench -- --servers 20000 --rounds 100
+//! cargo run --release -p mcp-registry-bench --bin site_bench -- --reuse      # skip the load
 //! ```
 //!
 //! The corpus is the 358 seed servers, then copies with mutated names, descriptions and
-//! package identifiers (as `mcp-registry-bench` builds it), imported into a fresh SQLite
+//! package identifiers (`bench::corpus`, as `mcp-registry-bench` builds it), imported into a fresh SQLite
 //! registry in `--workdir`, plus `--signed` signed releases of `io.github.bench/server-N`
 //! with tools (one poisoned), capabilities and secrets, published through the service layer
 //! so the log and the detail pages have real content.
@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use protocol::SecretKey;
+use bench::{corpus, percentile};
 use protocol::api::PublishRequest;
 use registry::site::Site;
 use registry::{Config, db, service};
@@ -56,58 +56,6 @@ fn args() -> anyhow::Result<Args> {
         }
     }
     Ok(a)
-}
-
-/// splitmix64: a fixed, dependency-free sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
-fn corpus(n: usize) -> anyhow::Result<Vec<Value>> {
-    let seed: Vec<Value> = serde_json::from_slice(service::import::SEED)?;
-    let mut vocab: Vec<String> = seed
-        .iter()
-        .filter_map(|s| s["description"].as_str())
-        .flat_map(|d| {
-            d.split(|c: char| !c.is_ascii_alphabetic())
-                .filter(|w| w.len() >= 4)
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    vocab.sort();
-    vocab.dedup();
-    let mut rng = Rng(42);
-    let mut pick = || vocab[(rng.next() % vocab.len() as u64) as usize].clone();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut s = seed[i % seed.len()].clone();
-        let copy = i / seed.len();
-        if copy > 0 {
-            let name = s["name"].as_str().unwrap_or("io.github.x/y").to_string();
-            let (ns, leaf) = name.split_once('/').unwrap_or((&name, "server"));
-            let (w1, w2) = (pick(), pick());
-            s["name"] = json!(format!("{ns}{copy}/{leaf}-{w1}"));
-            let desc = s["description"].as_str().unwrap_or("").to_string();
-            s["description"] = json!(format!("{desc} {w1} {w2}").trim().to_string());
-            if let Some(pkgs) = s["packages"].as_array_mut() {
-                for p in pkgs {
-                    let id = p["identifier"].as_str().unwrap_or("pkg").to_string();
-                    p["identifier"] = json!(format!("{id}-{w1}-{copy}"));
-                }
-            }
-        }
-        out.push(s);
-    }
-    Ok(out)
 }
 
 fn tool(name: &str, description: &str) -> Value {
@@ -176,27 +124,7 @@ async fn load(args: &Args, config: &Config) -> anyhow::Result<()> {
 }
 
 async fn publish_signed(args: &Args, state: &registry::AppState) -> anyhow::Result<()> {
-    let key = SecretKey::generate(&mut rand_core::OsRng);
-    let key_id = key.key_id().to_string();
-    let mut tx = state.db.begin().await?;
-    db::keys::insert_grant(
-        &mut tx,
-        &db::keys::NewGrant {
-            key_id: &key_id,
-            public_key: &key.public_key().to_base64(),
-            namespace: "io.github.bench",
-            proof_kind: "github",
-            proof_target: "bench/server",
-            proof_repository_id: Some(1),
-            proof_url: "https://github.com/bench/server/blob/HEAD/.well-known/mcp-sign.pub",
-            rotated_from: None,
-            rotation_signature: None,
-        },
-        0,
-    )
-    .await?;
-    tx.commit().await?;
-    service::log::backfill(&state.db).await?;
+    let key = bench::register_bench_key(state).await?;
     for i in 0..args.signed {
         let manifest = signed_manifest(i)?;
         let signature = key
@@ -211,11 +139,6 @@ async fn publish_signed(args: &Args, state: &registry::AppState) -> anyhow::Resu
     }
     state.search.sync_once(&state.db).await?;
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len().saturating_sub(1)) as f64 * p).round() as usize;
-    sorted.get(i).copied().unwrap_or_default()
 }
 
 fn ms(d: Duration) -> String {
