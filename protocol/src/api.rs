@@ -901,6 +901,15 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+/// Every error response on the official read API (`/v0`, `/v0.1`), in the official registry's
+/// shape: `{"error":"Server not found"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfficialErrorBody {
+    /// What went wrong and how to fix it, for people.
+    pub error: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {

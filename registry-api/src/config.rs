@@ -209,6 +209,7 @@ impl Config {
             github_api_url: self.github_api_url.clone(),
             github_token: self.github_token.clone(),
             domain_proof_base_url: self.domain_proof_base_url.clone(),
+            allow_private_hosts: self.artifacts.allow_private_artifact_hosts,
         }
     }
 }

@@ -127,13 +127,21 @@ impl Error {
     }
 }
 
+/// The message of an error response, kept as a response extension so a layer can answer it in
+/// another shape (the official one on `/v0*`) without parsing the body back.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let mut resp = (status, axum::Json(self.body())).into_response();
+        let body = self.body();
+        let message = ErrorMessage(body.error.message.clone());
+        let mut resp = (status, axum::Json(body)).into_response();
+        resp.extensions_mut().insert(message);
         if let Error::RateLimited {
             retry_after_secs, ..
         } = self

@@ -376,6 +376,8 @@ fn spawn_server(data: &std::path::Path, extra: &[&str], github: &str) -> Server 
     cmd.arg("--data-dir")
         .arg(data)
         .args(["--github-api-url", github, "--write-rate-limit", "0"])
+        // The fake GitHub is on loopback, which only the test mode reaches.
+        .arg("--allow-private-artifact-hosts")
         .args(extra)
         .args(["serve", "--no-seed", "--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "info")

@@ -444,13 +444,53 @@ async fn yank_unyank_and_replay() {
             latest["server"]["version"], "1.0.0",
             "a yanked release is not latest"
         );
-        let (_, yanked) = app
+        // Deleted in the official sense: hidden unless include_deleted.
+        let (status, body) = app
             .get(&format!("/v0.1/servers/{}/versions/1.1.0", enc(NAME)))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        assert!(common::official_error(&body).contains("include_deleted"));
+        let (_, yanked) = app
+            .get(&format!(
+                "/v0.1/servers/{}/versions/1.1.0?include_deleted=true",
+                enc(NAME)
+            ))
             .await;
         assert_eq!(
             yanked["_meta"][protocol::formats::OFFICIAL_META_KEY]["status"],
-            "deprecated"
+            "deleted"
         );
+        let versions = |body: &Value| -> Vec<String> {
+            body["servers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s["server"]["version"].as_str().map(str::to_string))
+                .collect()
+        };
+        for (query, expect) in [
+            ("", vec!["1.0.0"]),
+            ("include_deleted=true", vec!["1.0.0", "1.1.0"]),
+            // updated_since implies include_deleted, so mirrors see deletions.
+            ("updated_since=2000-01-01T00:00:00Z", vec!["1.0.0", "1.1.0"]),
+            ("version=1.1.0", vec![]),
+            ("version=1.1.0&include_deleted=true", vec!["1.1.0"]),
+            ("version=1.0.0", vec!["1.0.0"]),
+        ] {
+            let (status, list) = app.get(&format!("/v0.1/servers?{query}")).await;
+            assert_eq!(status, StatusCode::OK, "{query}: {list}");
+            assert_eq!(versions(&list), expect, "/v0.1/servers?{query}");
+            let (_, found) = app
+                .get(&format!("/v0.1/servers?search=octo/weather&{query}"))
+                .await;
+            let mut found = versions(&found);
+            found.sort();
+            assert_eq!(found, expect, "/v0.1/servers?search=octo/weather&{query}");
+        }
+        let (_, all) = app
+            .get(&format!("/v0.1/servers/{}/versions", enc(NAME)))
+            .await;
+        assert_eq!(versions(&all), ["1.0.0"]);
 
         // Immutable after a yank too.
         let (status, _) = app
@@ -938,5 +978,72 @@ async fn manifest_may_come_as_base64_of_the_exact_bytes() {
             (StatusCode::BAD_REQUEST, "bad_request")
         );
         app.stop().await;
+    }
+}
+
+/// A listener that counts the connections it accepts, to show that nothing reached it.
+async fn counting_listener() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = listener.accept().await {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    (port, count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proofs_that_resolve_to_loopback_are_refused_before_any_connection() {
+    for backend in backends() {
+        let (port, connections) = counting_listener().await;
+        for base in [
+            // A name that resolves to loopback (any DNS name an attacker controls can), and
+            // a literal loopback address.
+            format!("https://localhost:{port}"),
+            format!("http://127.0.0.1:{port}"),
+        ] {
+            let app = TestApp::start(
+                backend,
+                Options {
+                    github_api_url: Some(base.clone()),
+                    domain_proof_base_url: Some(base.clone()),
+                    refuse_private_hosts: true,
+                    ..Options::default()
+                },
+            )
+            .await;
+            let key = new_key();
+            let domain =
+                json!({"publicKey": key.public_key().to_file_string(), "namespace": "com.example"});
+            for (what, req) in [
+                ("domain", domain),
+                ("github", register_github_body(&key, OWNER, REPO)),
+            ] {
+                let (status, body) = app.post("/v1/keys", &req).await;
+                assert_eq!(
+                    (status, error_code(&body).as_str()),
+                    (StatusCode::FORBIDDEN, "proof_failed"),
+                    "{what} proof via {base}: {body}"
+                );
+                let message = body["error"]["message"].as_str().unwrap_or_default();
+                assert!(
+                    message.contains("private, loopback or link-local")
+                        && message.contains("public"),
+                    "{message}"
+                );
+            }
+            assert_eq!(app.get("/v1/stats").await.1["keys"], 0);
+            app.stop().await;
+        }
+        assert_eq!(
+            connections.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "a refused proof connected anyway"
+        );
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{Backend, Options, TestApp, backends, enc, error_code};
+use common::{Backend, Options, TestApp, backends, enc, error_code, official_error};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -138,7 +138,7 @@ async fn list_defaults_filters_and_official_meta() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_list_parameters_are_400_with_our_error_shape() {
+async fn bad_list_parameters_are_400_with_the_official_error_shape() {
     for backend in backends() {
         let app = seeded(backend).await;
         for q in [
@@ -147,11 +147,13 @@ async fn bad_list_parameters_are_400_with_our_error_shape() {
             "limit=ten",
             "cursor=nocolon",
             "updated_since=yesterday",
-            "version=1.0.0",
+            "include_deleted=maybe",
         ] {
-            let (status, body) = app.get(&format!("/v0.1/servers?{q}")).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{q}: {body}");
-            assert_eq!(error_code(&body), "bad_request");
+            for prefix in ["/v0.1", "/v0"] {
+                let (status, body) = app.get(&format!("{prefix}/servers?{q}")).await;
+                assert_eq!(status, StatusCode::BAD_REQUEST, "{prefix} {q}: {body}");
+                official_error(&body);
+            }
         }
         app.stop().await;
     }
@@ -182,15 +184,22 @@ async fn versions_and_version_by_encoded_and_plain_names() {
 async fn unknown_servers_versions_and_routes_are_404() {
     for backend in backends() {
         let app = seeded(backend).await;
-        for path in [
-            "/v0.1/servers/io.github.nobody%2Fnothing/versions".to_string(),
-            "/v0.1/servers/io.github.nobody%2Fnothing/versions/1.0.0".to_string(),
-            format!("/v0.1/servers/{}/versions/9.9.9", enc(SEED_NAME)),
-            "/v1/servers/io.github.nobody%2Fnothing".to_string(),
-            "/v0.1/servers/x/y/z".to_string(),
-            "/nope".to_string(),
-        ] {
-            let (status, body) = app.get(&path).await;
+        for prefix in ["/v0.1", "/v0"] {
+            for path in [
+                "/servers/io.github.nobody%2Fnothing/versions".to_string(),
+                "/servers/io.github.nobody%2Fnothing/versions/1.0.0".to_string(),
+                format!("/servers/{}/versions/9.9.9", enc(SEED_NAME)),
+                "/servers/x/y/z".to_string(),
+                "/nothing-here".to_string(),
+            ] {
+                let path = format!("{prefix}{path}");
+                let (status, body) = app.get(&path).await;
+                assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+                official_error(&body);
+            }
+        }
+        for path in ["/v1/servers/io.github.nobody%2Fnothing", "/nope"] {
+            let (status, body) = app.get(path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
             assert_eq!(error_code(&body), "not_found");
         }
@@ -277,7 +286,8 @@ async fn verify_stats_health_and_openapi() {
         assert_eq!(status, StatusCode::OK);
         for path in [
             "/v0.1/servers",
-            "/v0.1/servers/{name}/versions/{version}",
+            "/v0.1/servers/{serverName}/versions/{version}",
+            "/v0/servers/{serverName}/versions",
             "/v1/publish",
             "/v1/keys",
             "/v1/verify",
@@ -303,4 +313,243 @@ async fn seed_loads_once_across_restarts() {
         state.db.close().await;
     }
     assert!(dir.path().join("registry.db").exists());
+}
+
+/// The seed servers' names.
+fn seed_names() -> Vec<String> {
+    let seed: Value =
+        serde_json::from_slice(registry::service::import::SEED).expect("the seed is JSON");
+    seed.as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Pages through `/v0.1/servers?search=TERM` and returns the names in order.
+async fn search_all(app: &TestApp, prefix: &str, term: &str, extra: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..200 {
+        let mut path = format!("{prefix}/servers?search={}&limit=9{extra}", urlencode(term));
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={}", urlencode(c)));
+        }
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+        for s in body["servers"].as_array().expect("servers") {
+            names.push(s["server"]["name"].as_str().expect("name").to_string());
+        }
+        match body["metadata"]["nextCursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return names,
+        }
+    }
+    panic!("{term}: the pages never ended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn official_search_lists_every_server_whose_name_contains_the_term_first() {
+    let seed = seed_names();
+    for backend in backends() {
+        let app = seeded(backend).await;
+        for term in [
+            "github",
+            "flare",
+            "x",
+            "GitHub",
+            "mcp",
+            "io.github",
+            "sql",
+            "ai",
+            "-server",
+            "google",
+            "data",
+            "/",
+            "weather",
+            "zzzz-no-such",
+        ] {
+            let needle = term.to_lowercase();
+            let expected: HashSet<&str> = seed
+                .iter()
+                .filter(|n| n.to_lowercase().contains(&needle))
+                .map(String::as_str)
+                .collect();
+            for (prefix, extra) in [("/v0.1", ""), ("/v0.1", "&version=latest"), ("/v0", "")] {
+                let names = search_all(&app, prefix, term, extra).await;
+                let unique: HashSet<&str> = names.iter().map(String::as_str).collect();
+                assert_eq!(
+                    unique.len(),
+                    names.len(),
+                    "{term}{extra}: a server listed twice"
+                );
+                let missing: Vec<&&str> = expected.difference(&unique).collect();
+                assert!(
+                    missing.is_empty(),
+                    "{prefix} search={term}{extra} lacks {} of {} names containing it: {missing:?}",
+                    missing.len(),
+                    expected.len()
+                );
+                // Every name that contains the term ranks before every other match.
+                let first_other = names
+                    .iter()
+                    .position(|n| !n.to_lowercase().contains(&needle))
+                    .unwrap_or(names.len());
+                assert_eq!(
+                    first_other,
+                    expected.len(),
+                    "search={term}{extra}: names containing the term come first"
+                );
+            }
+        }
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v0_mirrors_v0_1_and_exact_versions_filter() {
+    let app = seeded(Backend::Sqlite).await;
+    for path in [
+        "/servers?limit=5".to_string(),
+        format!("/servers/{}/versions", enc(SEED_NAME)),
+        format!("/servers/{}/versions/latest", enc(SEED_NAME)),
+        // The name alone: its latest version.
+        format!("/servers/{SEED_NAME}"),
+    ] {
+        let (s1, mut a) = app.get(&format!("/v0.1{path}")).await;
+        let (s0, mut b) = app.get(&format!("/v0{path}")).await;
+        assert_eq!(
+            (s1, s0),
+            (StatusCode::OK, StatusCode::OK),
+            "{path}: {a} {b}"
+        );
+        redact_times(&mut a);
+        redact_times(&mut b);
+        assert_eq!(a, b, "{path}");
+    }
+    let (_, one) = app.get(&format!("/v0/servers/{SEED_NAME}")).await;
+    assert_eq!(one["server"]["name"], SEED_NAME);
+
+    let (_, exact) = app.get("/v0.1/servers?version=0.0.1-seed&limit=100").await;
+    let list = exact["servers"].as_array().expect("servers");
+    assert!(!list.is_empty(), "{exact}");
+    assert!(list.iter().all(|s| s["server"]["version"] == "0.0.1-seed"));
+    let (_, none) = app.get("/v0.1/servers?version=99.99.99-none").await;
+    assert_eq!(none["metadata"]["count"], 0);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_are_compressed_when_the_client_asks() {
+    let app = seeded(Backend::Sqlite).await;
+    let plain = app
+        .client
+        .get(format!("{}/v0.1/servers?limit=100", app.url))
+        .send()
+        .await
+        .expect("GET");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_len = plain.bytes().await.expect("body").len();
+    for (path, accept) in [
+        ("/v0.1/servers?limit=100", "gzip"),
+        ("/v0.1/servers?limit=100", "zstd"),
+        ("/search?q=github", "gzip"),
+        ("/openapi.json", "zstd"),
+    ] {
+        let resp = app
+            .client
+            .get(format!("{}{path}", app.url))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            resp.headers()
+                .get("content-encoding")
+                .and_then(|v| v.to_str().ok()),
+            Some(accept),
+            "{path} with Accept-Encoding: {accept}"
+        );
+        if path.starts_with("/v0.1") {
+            let len = resp.bytes().await.expect("body").len();
+            assert!(len * 3 < plain_len, "{accept}: {len} vs {plain_len} bytes");
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_count_requests_by_route_and_describe_the_registry() {
+    let app = seeded(Backend::Sqlite).await;
+    for _ in 0..3 {
+        app.get(&format!("/v0.1/servers/{}/versions", enc(SEED_NAME)))
+            .await;
+    }
+    app.get("/v0.1/servers/io.github.nobody%2Fnothing/versions")
+        .await;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    for needle in [
+        // The route pattern, never the server name (one series per route).
+        "http_requests_total{method=\"GET\",route=\"/v0.1/servers/{serverName}/versions\",status=\"200\"}",
+        "http_requests_total{method=\"GET\",route=\"/v0.1/servers/{serverName}/versions\",status=\"404\"}",
+        "http_request_duration_seconds_bucket{method=\"GET\",route=\"/v0.1/servers/{serverName}/versions\"",
+        "registry_log_size",
+        "registry_search_index_lag",
+        "registry_db_pool_connections",
+    ] {
+        assert!(text.contains(needle), "/metrics lacks {needle}:\n{text}");
+    }
+    assert!(!text.contains("magic-mcp"), "a raw path became a label");
+    app.stop().await;
+}
+
+/// Every path and method in the OpenAPI document is served (not the fallback's 404 or 405),
+/// and the document is the one the router was built from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_documented_route_is_served() {
+    let app = seeded(Backend::Sqlite).await;
+    let (_, doc) = app.get("/openapi.json").await;
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 20, "{} paths", paths.len());
+    let (_, built) = registry::routes::api();
+    assert_eq!(
+        serde_json::to_value(&built).expect("document"),
+        doc,
+        "/openapi.json is the router's own document"
+    );
+    for (path, item) in paths {
+        let concrete = path
+            .replace("{serverName}", &enc(SEED_NAME))
+            .replace("{version}", "latest")
+            .replace("{name}", &enc(SEED_NAME))
+            .replace("{key_id}", "0000000000000000")
+            .replace("{path}", "0/000");
+        for method in item.as_object().expect("item").keys() {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let resp = app
+                .client
+                .request(m, format!("{}{concrete}", app.url))
+                .header("accept", "application/json")
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .expect("request");
+            let status = resp.status();
+            let body = resp.text().await.unwrap_or_default();
+            assert!(
+                !body.contains("no such endpoint") && status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is documented but not served: {status} {body}"
+            );
+        }
+    }
+    app.stop().await;
 }

@@ -5,8 +5,8 @@
 use protocol::manifest::digest::Sha256Digest;
 
 use super::PackageResult;
-use super::fetch::Fetcher;
 use super::plan::Expected;
+use crate::outbound::Fetcher;
 
 pub async fn check(
     fetcher: &Fetcher,

@@ -6,7 +6,7 @@
 //! files), OCI ([`oci`]: the manifest digest of the tag or digest reference) and MCP bundles
 //! ([`mcpb`]: download and hash). It also checks that the package names the server, as the
 //! official MCP registry does (npm `mcpName`, `mcp-name:` in the PyPI README, the OCI label
-//! `io.modelcontextprotocol.server.name`). Every request goes through [`fetch::Fetcher`]
+//! `io.modelcontextprotocol.server.name`). Every request goes through [`crate::outbound::Fetcher`]
 //! (allow-listed hosts, limits, no private addresses).
 //!
 //! A release whose packages all match is `verified` (with no high scanner finding, which
@@ -17,7 +17,6 @@
 //! are also appended to the transparency log in the same transaction. A temporary failure
 //! never downgrades a verified release: an outage of npm is not evidence against it.
 
-pub mod fetch;
 pub mod mcpb;
 pub mod npm;
 pub mod oci;
@@ -35,9 +34,9 @@ use protocol::trust::{Reason, ReasonCode};
 use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::outbound::{self as fetch, FetchError, FetchLimits, Fetcher, Hosts};
 use crate::service::log::{self as tlog, Log};
 use crate::service::views::ARTIFACTS_VERIFIED;
-use fetch::{FetchError, FetchLimits, Fetcher};
 use plan::{Endpoints, PackagePlan, Target};
 
 /// The artifact-check settings (flags of every subcommand, each with an environment variable).
@@ -130,7 +129,8 @@ pub struct ArtifactArgs {
     )]
     pub artifact_recheck_interval: u64,
 
-    /// Tests only: let artifact checks reach private, loopback and link-local addresses.
+    /// Tests only: let outbound fetches (artifact checks, namespace proofs) reach private,
+    /// loopback and link-local addresses.
     #[arg(long, global = true, env = "MCP_REGISTRY_ALLOW_PRIVATE_ARTIFACT_HOSTS")]
     pub allow_private_artifact_hosts: bool,
 }
@@ -451,7 +451,7 @@ impl Checker {
             )));
         }
         let fetcher = Fetcher::new(FetchLimits {
-            allow_hosts: allow,
+            hosts: Hosts::Only(allow),
             max_bytes: args.artifact_max_bytes,
             timeout: Duration::from_secs_f64(args.artifact_timeout),
             allow_private: args.allow_private_artifact_hosts,
@@ -668,6 +668,8 @@ pub async fn run_due(
             }
         };
         report.checked += 1;
+        metrics::counter!("registry_artifact_checks_total", "state" => applied.state.as_str())
+            .increment(1);
         match applied.state {
             ReleaseState::Verified => report.verified += 1,
             ReleaseState::Pending => report.pending += 1,

@@ -6,9 +6,9 @@ use protocol::manifest::digest::{Sha256Digest, Sha512Integrity};
 use serde_json::Value;
 use sha2::Digest as _;
 
-use super::fetch::Fetcher;
 use super::plan::Expected;
 use super::{PackageResult, PackageState};
+use crate::outbound::Fetcher;
 
 /// Checks `url` (the version document) against `expected`, and `mcpName` against `server`.
 pub async fn check(

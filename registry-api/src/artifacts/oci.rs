@@ -9,9 +9,9 @@ use protocol::formats::artifacts::{OCI_MANIFEST_ACCEPT, OCI_OWNERSHIP_LABEL};
 use protocol::manifest::digest::ContentDigest;
 use serde_json::Value;
 
-use super::fetch::{FetchError, Fetcher, Response};
 use super::plan::{Expected, OciReference};
 use super::{PackageResult, PackageState};
+use crate::outbound::{FetchError, Fetcher, Response};
 
 /// A registry session: the base URL, the repository and the pull token once one was needed.
 struct Session<'a> {

@@ -4,9 +4,9 @@
 use protocol::formats::artifacts::PYPI_OWNERSHIP_MARKER;
 use serde_json::Value;
 
-use super::fetch::Fetcher;
 use super::plan::Expected;
 use super::{PackageResult, PackageState};
+use crate::outbound::Fetcher;
 
 pub async fn check(
     fetcher: &Fetcher,

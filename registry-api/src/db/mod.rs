@@ -124,6 +124,11 @@ impl Db {
         Ok(self.pool.begin().await?)
     }
 
+    /// (connections open, of which idle) in the pool, for `/metrics`.
+    pub fn pool_use(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

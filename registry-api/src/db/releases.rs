@@ -201,20 +201,36 @@ pub async fn set_yanked(
 #[derive(Debug, Clone)]
 pub struct ListQuery<'a> {
     pub latest_only: bool,
+    /// Only this exact version of each server.
+    pub version: Option<&'a str>,
     pub after: Option<(&'a str, &'a str)>,
     pub search: Option<&'a str>,
     pub updated_since_ms: Option<i64>,
+    /// Also releases that are deleted in the official sense (yanked, or flagged malicious).
+    pub include_deleted: bool,
     pub limit: i64,
 }
+
+/// A release the official API calls `deleted`: yanked by its maintainer, or taken down by the
+/// operators (flagged malicious, the release or its server).
+pub(crate) const NOT_DELETED: &str =
+    "(r.yanked_at IS NULL AND r.malicious_reason IS NULL AND s.malicious_reason IS NULL)";
 
 pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<ReleaseRow>> {
     let (after_name, after_version) = q.after.unwrap_or(("", ""));
     let pattern = super::like_contains(&q.search.unwrap_or("").to_lowercase());
+    let deleted = if q.include_deleted {
+        "1 = 1"
+    } else {
+        NOT_DELETED
+    };
     let sql = format!(
         "{SELECT} WHERE ($1 = 0 OR r.is_latest = 1) \
          AND (s.name > $2 OR (s.name = $2 AND r.version > $3)) \
          AND LOWER(s.name) LIKE $4 ESCAPE '\\' \
          AND r.updated_at >= $5 \
+         AND ($7 = '' OR r.version = $7) \
+         AND {deleted} \
          ORDER BY s.name, r.version LIMIT $6"
     );
     let rows = sqlx::query(&sql)
@@ -224,6 +240,7 @@ pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<ReleaseRow>> {
         .bind(pattern)
         .bind(q.updated_since_ms.unwrap_or(i64::MIN))
         .bind(q.limit)
+        .bind(q.version.unwrap_or(""))
         .fetch_all(db.pool())
         .await?;
     rows.iter().map(from_row).collect()
@@ -232,6 +249,27 @@ pub async fn list(db: &Db, q: &ListQuery<'_>) -> Result<Vec<ReleaseRow>> {
 pub async fn of_server(db: &Db, name: &str) -> Result<Vec<ReleaseRow>> {
     let sql = format!("{SELECT} WHERE s.name = $1 ORDER BY r.published_at DESC, r.id DESC");
     let rows = sqlx::query(&sql).bind(name).fetch_all(db.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The releases of several servers, each server's newest first.
+pub async fn of_servers(db: &Db, server_ids: &[i64]) -> Result<Vec<ReleaseRow>> {
+    if server_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (1..=server_ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "{SELECT} WHERE r.server_id IN ({placeholders}) \
+         ORDER BY r.server_id, r.published_at DESC, r.id DESC"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in server_ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
     rows.iter().map(from_row).collect()
 }
 

@@ -94,6 +94,15 @@ pub async fn changes_after(db: &Db, floor: i64, limit: i64) -> Result<Vec<(i64, 
         .collect()
 }
 
+/// How many recorded changes come after `floor` (the index's lag, for `/metrics`).
+pub async fn changes_count_after(db: &Db, floor: i64) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM search_changes WHERE seq > $1")
+        .bind(floor)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
 /// PostgreSQL's transaction horizon: (xmin, xmax) of a fresh snapshot. Every transaction with
 /// an id below xmin has ended; every transaction that starts later gets an id of at least
 /// xmax. `None` on SQLite, whose writers are serialized (nothing commits out of order).

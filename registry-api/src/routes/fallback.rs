@@ -7,12 +7,25 @@ use axum::response::{IntoResponse, Response};
 use crate::error::Error;
 
 /// Paths that belong to the API: they always answer JSON errors.
-const API_PREFIXES: &[&str] = &["/v0.1/", "/v1/", "/log/", "/healthz", "/openapi.json"];
+const API_PREFIXES: &[&str] = &[
+    "/v0.1/",
+    "/v0/",
+    "/v1/",
+    "/log/",
+    "/healthz",
+    "/metrics",
+    "/openapi.json",
+];
+
+/// The official read API's prefixes: errors there take the official shape.
+fn is_official(path: &str) -> bool {
+    path == "/v0" || path == "/v0.1" || path.starts_with("/v0/") || path.starts_with("/v0.1/")
+}
 
 fn wants_json(uri: &Uri, headers: &HeaderMap) -> bool {
     let path = uri.path();
     if API_PREFIXES.iter().any(|p| path.starts_with(p))
-        || path == "/v0.1"
+        || is_official(path)
         || path == "/v1"
         || path.starts_with(web::STATIC_PREFIX)
     {
@@ -30,16 +43,25 @@ pub(super) async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
     if !wants_json(&uri, &headers) {
         return web::not_found_page(uri.path());
     }
-    Error::NotFound(format!(
+    let response = Error::NotFound(format!(
         "no such endpoint {}; see /openapi.json for the API",
         uri.path()
     ))
-    .into_response()
+    .into_response();
+    if is_official(uri.path()) {
+        return super::official_errors::official_shape(response);
+    }
+    response
 }
 
-pub(super) async fn method_not_allowed(method: Method, uri: Uri) -> Error {
-    Error::MethodNotAllowed(format!(
+pub(super) async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    let response = Error::MethodNotAllowed(format!(
         "{method} is not allowed on {}; see /openapi.json for the API",
         uri.path()
     ))
+    .into_response();
+    if is_official(uri.path()) {
+        return super::official_errors::official_shape(response);
+    }
+    response
 }

@@ -11,7 +11,7 @@ use crate::state::AppState;
 /// forever; partial ones are replaced by wider ones as the log grows.
 #[utoipa::path(
     get,
-    path = "/log/tile/{path}",
+    path = "/log/tile/{*path}",
     tag = "log",
     params(("path" = String, Path, description = "e.g. 0/000.p/5 or entries/000")),
     responses(

@@ -10,6 +10,8 @@ mod log_checkpoint;
 mod log_key;
 mod log_proofs;
 mod log_tile;
+mod metrics;
+mod official_errors;
 pub mod openapi;
 mod publish;
 pub mod rate_limit;
@@ -21,8 +23,7 @@ mod server_version;
 mod server_versions;
 mod servers_list;
 mod stats;
-mod unyank;
 mod verify;
 mod yank;
 
-pub use router::router;
+pub use router::{api, router};

@@ -1,41 +1,77 @@
-//! `/openapi.json`, generated from the handlers and wire types.
+//! `/openapi.json`, generated from the handlers and wire types of the route list in
+//! [`super::router`].
+
+use std::sync::OnceLock;
 
 use axum::Json;
 use utoipa::OpenApi;
-
-use super::*;
+use utoipa::openapi::OpenApi as Document;
 
 #[derive(Debug, OpenApi)]
-#[openapi(
-    info(
-        title = "MCP Trust Registry",
-        description = "The official MCP registry's read API (/v0.1) plus signed publishing, \
-                       namespace proofs and trust verdicts (/v1)."
-    ),
-    paths(
-        servers_list::list,
-        server_versions::versions,
-        server_version::version,
-        server_detail::detail,
-        verify::verify,
-        stats::stats,
-        search::search,
-        publish::publish,
-        keys_register::register,
-        keys_revoke::revoke,
-        keys_recheck::recheck,
-        yank::yank,
-        unyank::unyank,
-        health::health,
-        log_checkpoint::checkpoint,
-        log_key::key,
-        log_tile::tile,
-        log_proofs::inclusion,
-        log_proofs::consistency,
-    )
-)]
-pub struct ApiDoc;
+#[openapi(info(
+    title = "MCP Trust Registry",
+    description = "The official MCP registry's read API (/v0.1, and /v0 for older clients) \
+                   plus signed publishing, namespace proofs, trust verdicts and the \
+                   transparency log (/v1, /log). Errors on /v0 and /v0.1 have the official \
+                   shape {\"error\": \"...\"}; elsewhere {\"error\": {\"code\", \"message\"}}."
+))]
+struct ApiDoc;
 
-pub(super) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The document's head; the route list adds the paths and schemas.
+pub(super) fn base() -> Document {
+    ApiDoc::openapi()
+}
+
+/// Finishing touches on the generated document: operation ids stay unique although the
+/// official routes are served under two prefixes, and axum's catch-all parameters
+/// (`{*path}`) read as OpenAPI's `{path}`.
+pub(super) fn finish(doc: &mut Document) {
+    let catch_alls: Vec<String> = doc
+        .paths
+        .paths
+        .keys()
+        .filter(|p| p.contains("{*"))
+        .cloned()
+        .collect();
+    for path in catch_alls {
+        if let Some(item) = doc.paths.paths.remove(&path) {
+            doc.paths.paths.insert(path.replace("{*", "{"), item);
+        }
+    }
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/v0/") {
+            continue;
+        }
+        for op in [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.delete.as_mut(),
+            item.patch.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Some(id) = op.operation_id.as_mut() {
+                *id = format!("v0_{id}");
+            }
+        }
+    }
+}
+
+/// The document, built once from the route list.
+pub fn document() -> &'static Document {
+    static DOC: OnceLock<Document> = OnceLock::new();
+    DOC.get_or_init(|| super::router::api().1)
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json"))
+)]
+pub(super) async fn openapi_json() -> Json<&'static Document> {
+    Json(document())
 }

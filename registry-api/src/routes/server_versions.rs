@@ -1,21 +1,43 @@
 use axum::Json;
-use protocol::api::{ErrorBody, ServerList};
+use axum::extract::{Path, State};
+use protocol::api::{OfficialErrorBody, ServerList};
 
+use super::server_version::VersionQuery;
 use crate::error::Result;
+use crate::extract::ApiQuery;
 use crate::service::reads;
 use crate::state::AppState;
 
-/// Every version of a server.
+/// Every version of a server, newest first.
 #[utoipa::path(
     get,
-    path = "/v0.1/servers/{name}/versions",
+    path = "/servers/{serverName}/versions",
     tag = "official",
-    params(("name" = String, Path, description = "Server name, URL-encoded (io.github.o%2Fs)")),
+    params(
+        ("serverName" = String, Path, description = "Server name, URL-encoded (io.github.o%2Fs)"),
+        VersionQuery,
+    ),
     responses(
         (status = 200, description = "All versions", body = ServerList),
-        (status = 404, description = "Unknown server", body = ErrorBody),
+        (status = 400, description = "Invalid parameters", body = OfficialErrorBody),
+        (status = 404, description = "Unknown server", body = OfficialErrorBody),
     )
 )]
-pub(super) async fn versions(state: AppState, name: String) -> Result<Json<ServerList>> {
-    Ok(Json(reads::versions(&state.db, &state.log, &name).await?))
+pub(super) async fn versions(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    ApiQuery(query): ApiQuery<VersionQuery>,
+) -> Result<Json<ServerList>> {
+    answer(state, name, query).await
+}
+
+pub(super) async fn answer(
+    state: AppState,
+    name: String,
+    query: VersionQuery,
+) -> Result<Json<ServerList>> {
+    let include_deleted = query.include_deleted()?;
+    Ok(Json(
+        reads::versions(&state.db, &state.log, &name, include_deleted).await?,
+    ))
 }

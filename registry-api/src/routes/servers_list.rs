@@ -1,6 +1,6 @@
 use axum::Json;
 use axum::extract::State;
-use protocol::api::{ErrorBody, ServerList};
+use protocol::api::{OfficialErrorBody, ServerList};
 
 use crate::error::Result;
 use crate::extract::ApiQuery;
@@ -11,19 +11,19 @@ use crate::state::AppState;
 /// List server releases, as the official MCP registry does.
 #[utoipa::path(
     get,
-    path = "/v0.1/servers",
+    path = "/servers",
     tag = "official",
     params(ListParams),
     responses(
         (status = 200, description = "A page of server releases", body = ServerList),
-        (status = 400, description = "Invalid parameters", body = ErrorBody),
+        (status = 400, description = "Invalid parameters", body = OfficialErrorBody),
     )
 )]
 pub(super) async fn list(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<ServerList>> {
-    // A search is answered from the index (ranked, one entry per server: its latest release).
+    // A search is answered from the index: every server whose name contains the term, ranked.
     if params
         .search
         .as_deref()

@@ -7,7 +7,8 @@ use crate::extract::ApiJson;
 use crate::service::statements;
 use crate::state::AppState;
 
-/// Yank a release (a statement signed by a key proven for its name). It stays stored and readable, with the verdict `yanked`.
+/// Yank a release (a statement signed by a key proven for its name). It stays stored and
+/// readable, with the verdict `yanked` (`deleted` in the official status).
 #[utoipa::path(
     post,
     path = "/v1/yank",
@@ -18,13 +19,42 @@ use crate::state::AppState;
         (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
         (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
         (status = 404, description = "Unknown release", body = ErrorBody),
+        (status = 413, description = "Body over the size limit", body = ErrorBody),
+        (status = 429, description = "Too many writes from this address", body = ErrorBody),
     )
 )]
 pub(super) async fn yank(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<YankRequest>,
 ) -> Result<Json<ReleaseInfo>> {
+    modify_yank(state, req, true).await
+}
+
+/// Un-yank a release (a statement signed by a key proven for its name).
+#[utoipa::path(
+    post,
+    path = "/v1/unyank",
+    tag = "registry",
+    request_body = YankRequest,
+    responses(
+        (status = 200, description = "Done", body = ReleaseInfo),
+        (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
+        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
+        (status = 404, description = "Unknown release", body = ErrorBody),
+        (status = 413, description = "Body over the size limit", body = ErrorBody),
+        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+    )
+)]
+pub(super) async fn unyank(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<YankRequest>,
+) -> Result<Json<ReleaseInfo>> {
+    modify_yank(state, req, false).await
+}
+
+/// Both directions are one service call (as crates.io's `modify_yank`).
+async fn modify_yank(state: AppState, req: YankRequest, yank: bool) -> Result<Json<ReleaseInfo>> {
     Ok(Json(
-        statements::set_yanked(&state.db, &state.log, &req, true).await?,
+        statements::set_yanked(&state.db, &state.log, &req, yank).await?,
     ))
 }

@@ -375,6 +375,12 @@ impl SearchIndex {
         self.inner.sync.lock().await.floor
     }
 
+    /// Database changes this replica's index has not applied yet.
+    pub async fn lag(&self, db: &Db) -> Result<i64> {
+        let floor = self.floor().await;
+        db::search::changes_count_after(db, floor).await
+    }
+
     /// Runs `f` with the writer on a blocking thread, commits with `floor` and reloads.
     async fn write<F>(&self, floor: i64, f: F) -> Result<()>
     where

@@ -58,9 +58,13 @@ pub enum MatchTier {
     Exact = 3,
 }
 
+/// Added to the tier of every hit whose name contains the official search term
+/// ([`Filters::name_contains`]), so all of them rank before the hits that match only by words.
+pub const NAME_CONTAINS_TIER: u8 = 4;
+
 impl MatchTier {
     fn from_u8(t: u8) -> MatchTier {
-        match t {
+        match t % NAME_CONTAINS_TIER {
             3 => MatchTier::Exact,
             2 => MatchTier::Prefix,
             1 => MatchTier::AllTerms,
@@ -126,6 +130,9 @@ pub struct Filters {
     pub updated_since_ms: Option<i64>,
     /// Hits below this tier ([`MatchTier`] as u8) are left out.
     pub min_tier: u8,
+    /// The official `search=` meaning: every server whose name contains this (lower-case)
+    /// matches, whatever its words, and ranks above the rest ([`NAME_CONTAINS_TIER`]).
+    pub name_contains: Option<Arc<str>>,
 }
 
 impl Filters {
@@ -526,6 +533,13 @@ pub fn run(
         }) as Box<dyn Query>
     });
 
+    let contains_q: Option<Box<dyn Query>> = req.filters.name_contains.as_ref().map(|c| {
+        Box::new(NameContainsQuery {
+            needle: c.clone(),
+            cache: cache.clone(),
+        }) as Box<dyn Query>
+    });
+
     let groups: Vec<Box<dyn Query>> = words.iter().map(|w| word_query(fields, w)).collect();
     let all_generic = words.iter().all(|w| w.generic);
     let build = |occur: Occur| -> Box<dyn Query> {
@@ -571,6 +585,9 @@ pub fn run(
         ));
         if let Some(p) = &prefix_q {
             outer.push((Occur::Should, Box::new(BoostQuery::new(p.box_clone(), 0.0))));
+        }
+        if let Some(c) = &contains_q {
+            outer.push((Occur::Should, Box::new(BoostQuery::new(c.box_clone(), 0.0))));
         }
         Box::new(BooleanQuery::new(outer))
     };
@@ -686,7 +703,27 @@ impl NameKeys {
     }
 }
 
+impl NameKeys {
+    /// The documents whose full name contains `needle` (lower-case). Only full names are
+    /// looked at: the shorter forms are parts of them.
+    fn containing(&self, needle: &[u8], max_doc: u32) -> BitSet {
+        let mut docs = BitSet::with_max_value(max_doc);
+        let finder = memchr::memmem::Finder::new(needle);
+        for e in &self.entries {
+            let key = self.key(e);
+            if e.2 < max_doc && key.contains(&b'/') && finder.find(key).is_some() {
+                docs.insert(e.2);
+            }
+        }
+        docs
+    }
+}
+
 impl SegmentColumns {
+    fn name_contains_docs(&self, needle: &[u8], max_doc: u32) -> BitSet {
+        self.names.containing(needle, max_doc)
+    }
+
     fn name_prefix_docs(&self, prefix: &[u8], max_doc: u32) -> BitSet {
         self.names.with_prefix(prefix, max_doc)
     }
@@ -726,6 +763,45 @@ impl Weight for NameKeyPrefixQuery {
             Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} has no name starting with {:?}",
                 self.prefix
+            )))
+        }
+    }
+}
+
+/// Servers whose full name contains a string (the official `search=`), from the segments' key
+/// tables; a constant score, like the prefix tier.
+#[derive(Clone, Debug)]
+struct NameContainsQuery {
+    needle: Arc<str>,
+    cache: Arc<ColumnCache>,
+}
+
+impl Query for NameContainsQuery {
+    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for NameContainsQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = self
+            .cache
+            .get(reader)?
+            .name_contains_docs(self.needle.as_bytes(), reader.max_doc());
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let docs = self
+            .cache
+            .get(reader)?
+            .name_contains_docs(self.needle.as_bytes(), reader.max_doc());
+        if docs.contains(doc) {
+            Ok(Explanation::new("name contains the search term", 0.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} has no name containing {:?}",
+                self.needle
             )))
         }
     }
@@ -842,6 +918,7 @@ struct RankSegment {
     filters: Filters,
     exact: Option<Arc<Vec<u64>>>,
     prefix: Option<BitSet>,
+    contains: Option<BitSet>,
     all_terms: Option<Option<Arc<Vec<u64>>>>,
     browse: bool,
     server_id: Arc<dyn ColumnValues<u64>>,
@@ -872,6 +949,11 @@ impl Collector for RankCollector {
             .prefix
             .as_ref()
             .map(|p| cols.name_prefix_docs(p.as_bytes(), reader.max_doc()));
+        let contains = self
+            .filters
+            .name_contains
+            .as_ref()
+            .map(|c| cols.name_contains_docs(c.as_bytes(), reader.max_doc()));
         Ok(RankSegment {
             segment,
             keep: self.limit + 1,
@@ -879,6 +961,7 @@ impl Collector for RankCollector {
             filters: self.filters.clone(),
             exact: self.exact.segment(segment),
             prefix,
+            contains,
             all_terms: self.all_terms.as_ref().map(|a| a.segment(segment)),
             browse: self.browse,
             server_id: u("server_id")?,
@@ -938,6 +1021,11 @@ impl SegmentCollector for RankSegment {
                 None => u8::from(!self.browse),
                 Some(bits) => u8::from(has(bits, doc)),
             }
+        };
+        let tier = if self.contains.as_ref().is_some_and(|c| c.contains(doc)) {
+            tier + NAME_CONTAINS_TIER
+        } else {
+            tier
         };
         if tier < self.filters.min_tier {
             return;

@@ -238,6 +238,7 @@ fn is_this_repo(s: &db::crawl::LinkedServer, rec: &RepoRecord) -> bool {
 
 /// Stores one crawled repository.
 pub async fn store_record(db: &Db, rec: &RepoRecord) -> Result<()> {
+    metrics::counter!("registry_crawl_repositories_total").increment(1);
     let now = now_ms();
     let topics =
         serde_json::to_string(&rec.topics).map_err(|e| Error::Internal(format!("topics: {e}")))?;

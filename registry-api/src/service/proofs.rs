@@ -10,6 +10,7 @@ use protocol::formats::WELL_KNOWN_KEY_PATH;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::outbound::{FetchError, FetchLimits, Fetcher, Hosts, normalize_host};
 
 /// Where proofs are fetched from. Tests point both at local servers.
 #[derive(Debug, Clone)]
@@ -21,6 +22,10 @@ pub struct ProofConfig {
     /// When set, domain proofs are fetched from `{base}/{domain}/.well-known/mcp-sign.pub`
     /// instead of `https://{domain}/.well-known/mcp-sign.pub` (for tests).
     pub domain_proof_base_url: Option<String>,
+    /// Test mode (`--allow-private-artifact-hosts`): proofs may be fetched from private and
+    /// loopback addresses. Off in production: a domain that resolves to this machine or the
+    /// operator's network is refused before any connection.
+    pub allow_private_hosts: bool,
 }
 
 /// A proof that held.
@@ -36,16 +41,17 @@ pub struct Proven {
 
 #[derive(Debug, Clone)]
 pub struct Proofs {
-    /// Follows a few redirects: GitHub answers renamed repositories with one.
-    github: reqwest::Client,
-    /// Follows redirects only within the domain (`example.com` ↔ `www.example.com`), so a
-    /// redirect cannot make the registry fetch from anywhere else (an internal address, say).
-    domain: reqwest::Client,
+    /// Only GitHub's API host (it answers renamed repositories with a redirect on that host).
+    github: Fetcher,
+    /// Any public host, redirects only within the domain (`example.com` ↔ `www.example.com`),
+    /// so neither the name's addresses nor a redirect can make the registry fetch from
+    /// anywhere else (an internal address, say).
+    domain: Fetcher,
     config: ProofConfig,
 }
 
 /// Key files are tiny; refuse to read more than this from anyone.
-const MAX_RESPONSE_BYTES: usize = 256 * 1024;
+const MAX_RESPONSE_BYTES: u64 = 256 * 1024;
 
 #[derive(Debug, Deserialize)]
 struct GithubRepo {
@@ -67,17 +73,27 @@ struct GithubContent {
 
 impl Proofs {
     pub fn new(config: ProofConfig) -> Result<Self> {
-        let client = |redirects: reqwest::redirect::Policy| {
-            reqwest::Client::builder()
-                .user_agent(concat!("mcp-registry/", env!("CARGO_PKG_VERSION")))
-                .timeout(Duration::from_secs(20))
-                .redirect(redirects)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+        let github_host = url::Url::parse(&config.github_api_url)
+            .ok()
+            .and_then(|u| u.host_str().map(normalize_host))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "the GitHub API URL {:?} is not an http(s) URL with a host",
+                    config.github_api_url
+                ))
+            })?;
+        let fetcher = |hosts: Hosts| {
+            Fetcher::new(FetchLimits {
+                hosts,
+                max_bytes: MAX_RESPONSE_BYTES,
+                timeout: Duration::from_secs(20),
+                allow_private: config.allow_private_hosts,
+            })
+            .map_err(|e| Error::Config(e.to_string()))
         };
         Ok(Proofs {
-            github: client(reqwest::redirect::Policy::limited(3))?,
-            domain: client(reqwest::redirect::Policy::custom(same_site_redirects))?,
+            github: fetcher(Hosts::Only([github_host].into_iter().collect()))?,
+            domain: fetcher(Hosts::AnyPublicSameSite)?,
             config,
         })
     }
@@ -179,75 +195,35 @@ impl Proofs {
         })
     }
 
-    /// GET with a size limit; `None` on 404.
+    /// GET through the outbound policy; `None` on 404.
     async fn get(&self, url: &str, github: bool) -> Result<Option<Vec<u8>>> {
-        let mut req = if github {
-            self.github.get(url)
-        } else {
-            self.domain.get(url)
-        };
-        if github {
-            req = req.header("Accept", "application/vnd.github+json");
+        let mut headers = Vec::new();
+        let fetcher = if github {
+            headers.push(("accept", "application/vnd.github+json".to_string()));
             if let Some(token) = &self.config.github_token {
-                req = req.bearer_auth(token);
+                headers.push(("authorization", format!("Bearer {token}")));
             }
-        }
-        let mut resp = req
-            .send()
-            .await
-            .map_err(|e| Error::Upstream(format!("cannot fetch {url}: {e}")))?;
-        let status = resp.status();
-        if status == reqwest::StatusCode::NOT_FOUND {
-            return Ok(None);
-        }
-        if status.is_redirection() {
-            return Err(Error::ProofFailed(format!(
-                "{url} redirects elsewhere ({status}); serve the key file at this address itself \
-                 (redirects are followed only within the same domain)"
-            )));
-        }
-        if !status.is_success() {
-            return Err(Error::Upstream(format!(
-                "{url} answered {status}; try again later"
-            )));
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| Error::Upstream(format!("reading {url}: {e}")))?
-        {
-            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(Error::Upstream(format!(
-                    "{url} sent more than {MAX_RESPONSE_BYTES} bytes"
-                )));
+            &self.github
+        } else {
+            &self.domain
+        };
+        let answer = fetcher.get(url, &headers).await.and_then(|r| r.ok());
+        match answer {
+            Ok(resp) => Ok(Some(resp.body)),
+            Err(FetchError::NotFound { .. }) => Ok(None),
+            Err(e @ FetchError::RedirectNotAllowed { .. }) => Err(Error::ProofFailed(format!(
+                "{e}; serve the key file at this address itself (redirects are followed only \
+                 within the same domain)"
+            ))),
+            Err(e @ (FetchError::PrivateAddress { .. } | FetchError::HostNotAllowed { .. })) => {
+                Err(Error::ProofFailed(format!(
+                    "{e}. Namespace proofs are fetched only from public addresses: the \
+                     domain must resolve to a public server"
+                )))
             }
-            body.extend_from_slice(&chunk);
+            Err(e) if e.is_temporary() => Err(Error::Upstream(format!("{e}; try again later"))),
+            Err(e) => Err(Error::ProofFailed(e.to_string())),
         }
-        Ok(Some(body))
-    }
-}
-
-fn same_site_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
-    let Some(first) = attempt.previous().first() else {
-        return attempt.stop();
-    };
-    if attempt.previous().len() > 3 {
-        return attempt.stop();
-    }
-    let origin = first.host_str().map(str::to_ascii_lowercase);
-    let next = attempt.url();
-    let host = next.host_str().map(str::to_ascii_lowercase);
-    let related = match (origin, host) {
-        (Some(o), Some(h)) => {
-            h == o || h.ends_with(&format!(".{o}")) || o.ends_with(&format!(".{h}"))
-        }
-        _ => false,
-    };
-    if related && next.scheme() == first.scheme() {
-        attempt.follow()
-    } else {
-        attempt.stop()
     }
 }
 

@@ -118,6 +118,7 @@ pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<Release
     let index = tlog::append(&mut tx, db, &record).await?;
     tx.commit().await?;
     tracing::info!(%name, %version, key_id = %key.key_id, log_index = index, "published");
+    metrics::counter!("registry_publishes_total").increment(1);
 
     let row = db::releases::find(db, &name, &version)
         .await?

@@ -23,13 +23,68 @@ pub struct ListParams {
     /// Opaque cursor from a previous page's `metadata.nextCursor`.
     pub cursor: Option<String>,
     /// Page size, 1–100 (default 30).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    /// Case-insensitive substring of the server name.
+    /// Every server whose name contains this, case-insensitive (the official meaning), ranked
+    /// by relevance; then servers that match it only by words or within one typo. One entry
+    /// per server (its latest release) with `version=latest`.
+    #[param(max_length = 200)]
     pub search: Option<String>,
-    /// Only releases created or changed at or after this RFC 3339 time.
+    /// Only releases created or changed at or after this RFC 3339 time (deleted ones included,
+    /// as the official registry does, so mirrors see deletions).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub updated_since: Option<String>,
-    /// `latest`: only the latest version of each server.
+    /// `latest`: only the latest version of each server; an exact version (`1.2.3`): only
+    /// releases with that version.
     pub version: Option<String>,
+    /// `true` also lists deleted releases (yanked, or taken down by the operators); default
+    /// `false`, and always `true` with `updated_since`.
+    #[param(value_type = Option<bool>)]
+    pub include_deleted: Option<String>,
+}
+
+/// What `version=` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionFilter<'a> {
+    Any,
+    Latest,
+    Exact(&'a str),
+}
+
+impl ListParams {
+    pub fn version_filter(&self) -> VersionFilter<'_> {
+        match self.version.as_deref().map(str::trim) {
+            None | Some("") => VersionFilter::Any,
+            Some("latest") => VersionFilter::Latest,
+            Some(v) => VersionFilter::Exact(v),
+        }
+    }
+
+    /// `include_deleted`, which `updated_since` implies.
+    pub fn include_deleted(&self) -> Result<bool> {
+        let asked = parse_bool("include_deleted", self.include_deleted.as_deref())?;
+        Ok(asked || self.updated_since.as_deref().is_some_and(|s| !s.is_empty()))
+    }
+
+    pub fn updated_since_ms(&self) -> Result<Option<i64>> {
+        self.updated_since
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_rfc3339("updated_since", s))
+            .transpose()
+    }
+}
+
+/// A boolean query parameter: `true`/`false` (also `1`/`0`); absent or empty is `false`.
+pub fn parse_bool(param: &str, raw: Option<&str>) -> Result<bool> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(false),
+        Some(v) if v.eq_ignore_ascii_case("true") || v == "1" => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") || v == "0" => Ok(false),
+        Some(v) => Err(Error::BadRequest(format!(
+            "{param} must be true or false, not {v:?}"
+        ))),
+    }
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<i64> {
@@ -56,30 +111,21 @@ fn parse_cursor(cursor: &str) -> Result<(&str, &str)> {
 
 pub async fn list(db: &Db, log: &Log, p: &ListParams) -> Result<ServerList> {
     let limit = parse_limit(p.limit.as_deref())?;
-    let latest_only = match p.version.as_deref() {
-        None | Some("") => false,
-        Some("latest") => true,
-        Some(other) => {
-            return Err(Error::BadRequest(format!(
-                "version={other:?} is not supported here: use version=latest, or \
-                 GET /v0.1/servers/{{name}}/versions/{{version}} for one release"
-            )));
-        }
-    };
+    let version = p.version_filter();
     let after = p
         .cursor
         .as_deref()
         .filter(|c| !c.is_empty())
         .map(parse_cursor)
         .transpose()?;
-    let updated_since_ms = p
-        .updated_since
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_rfc3339("updated_since", s))
-        .transpose()?;
+    let updated_since_ms = p.updated_since_ms()?;
     let query = db::releases::ListQuery {
-        latest_only,
+        latest_only: version == VersionFilter::Latest,
+        version: match version {
+            VersionFilter::Exact(v) => Some(v),
+            _ => None,
+        },
+        include_deleted: p.include_deleted()?,
         after,
         search: p.search.as_deref().filter(|s| !s.is_empty()),
         updated_since_ms,
@@ -110,10 +156,24 @@ fn not_found_server(name: &str) -> Error {
     ))
 }
 
-pub async fn versions(db: &Db, log: &Log, name: &str) -> Result<ServerList> {
-    let rows = db::releases::of_server(db, name).await?;
+/// Deleted in the official sense: yanked, or taken down by the operators.
+fn is_deleted(row: &db::releases::ReleaseRow) -> bool {
+    row.yanked_at.is_some() || row.malicious_reason.is_some()
+}
+
+pub async fn versions(db: &Db, log: &Log, name: &str, include_deleted: bool) -> Result<ServerList> {
+    let mut rows = db::releases::of_server(db, name).await?;
     if rows.is_empty() {
         return Err(not_found_server(name));
+    }
+    if !include_deleted {
+        rows.retain(|r| !is_deleted(r));
+        if rows.is_empty() {
+            return Err(Error::NotFound(format!(
+                "every version of {name:?} is deleted (yanked or taken down); add \
+                 include_deleted=true to list them"
+            )));
+        }
     }
     let servers = responses_with_log(db, log, &rows).await?;
     Ok(ServerList {
@@ -125,13 +185,24 @@ pub async fn versions(db: &Db, log: &Log, name: &str) -> Result<ServerList> {
     })
 }
 
-pub async fn version(db: &Db, log: &Log, name: &str, version: &str) -> Result<ServerResponse> {
+pub async fn version(
+    db: &Db,
+    log: &Log,
+    name: &str,
+    version: &str,
+    include_deleted: bool,
+) -> Result<ServerResponse> {
     let row = if version == "latest" {
         db::releases::find_latest(db, name).await?
     } else {
         db::releases::find(db, name, version).await?
     };
     match row {
+        Some(row) if !include_deleted && is_deleted(&row) => Err(Error::NotFound(format!(
+            "{name}@{} is deleted (yanked or taken down); add include_deleted=true to read it, \
+             or see GET /v1/verify?server=...&version=... for why",
+            row.version
+        ))),
         Some(row) => Ok(responses_with_log(db, log, std::slice::from_ref(&row))
             .await?
             .into_iter()

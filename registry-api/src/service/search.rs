@@ -15,11 +15,11 @@ use protocol::formats::{
 use protocol::trust::TrustLevel;
 use serde::Deserialize;
 
-use crate::clock::{parse_rfc3339, rfc3339};
+use crate::clock::rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::search::{FacetCounts, Filters, MatchTier, RankKey, SearchIndex, schema};
-use crate::service::reads::ListParams;
+use crate::service::reads::{ListParams, VersionFilter};
 use crate::service::views;
 
 /// `GET /v1/search` query parameters. Lists are comma-separated; values within one parameter
@@ -248,35 +248,47 @@ pub fn search(index: &SearchIndex, p: &SearchParams) -> Result<SearchResponse> {
     })
 }
 
-/// `GET /v0.1/servers?search=...`: the official response shape, ranked by the index. Only
-/// servers that match every word (or by name) are listed, as a filter should. With
-/// `version=latest` each server appears once (its latest release); otherwise with all its
-/// releases, newest first, as the official registry lists every version that matches.
+/// Trust ranks of the releases the official API calls `deleted`: kept out of official lists
+/// unless `include_deleted`.
+fn not_deleted_mask() -> u64 {
+    TrustLevel::ALL
+        .iter()
+        .filter(|l| !matches!(l, TrustLevel::Yanked | TrustLevel::Malicious))
+        .fold(0u64, |m, l| m | 1 << schema::trust_rank(*l))
+}
+
+/// `GET /v0.1/servers?search=...`: the official meaning and response shape. Every server whose
+/// name contains the term (case-insensitive) is listed, ranked by relevance, and after them the
+/// servers that match all its words (in the description too, or within one typo). With
+/// `version=latest` each server appears once (its latest release); with an exact version, the
+/// release of that version; otherwise all its releases, newest first, as the official registry
+/// lists every version that matches.
 pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Result<ServerList> {
     let q = query_text(p.search.as_deref())?;
     let limit = parse_limit(p.limit.as_deref(), API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE)?;
-    let latest_only = match p.version.as_deref() {
-        None | Some("") => false,
-        Some("latest") => true,
-        Some(other) => {
-            return Err(Error::BadRequest(format!(
-                "version={other:?} is not supported here: use version=latest, or \
-                 GET /v0.1/servers/{{name}}/versions/{{version}} for one release"
-            )));
-        }
-    };
-    let updated_since_ms = p
-        .updated_since
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| parse_rfc3339("updated_since", s))
-        .transpose()?;
+    let version = p.version_filter();
+    let updated_since_ms = p.updated_since_ms()?;
+    let include_deleted = p.include_deleted()?;
     let filters = Filters {
         updated_since_ms,
         min_tier: MatchTier::AllTerms as u8,
+        name_contains: Some(std::sync::Arc::from(q.to_lowercase().as_str())),
+        trust_mask: if include_deleted {
+            0
+        } else {
+            not_deleted_mask()
+        },
         ..Filters::default()
     };
-    if latest_only {
+    let keep = |r: &db::releases::ReleaseRow| {
+        updated_since_ms.is_none_or(|since| r.updated_at >= since)
+            && (include_deleted || (r.yanked_at.is_none() && r.malicious_reason.is_none()))
+            && match version {
+                VersionFilter::Exact(v) => r.version == v,
+                _ => true,
+            }
+    };
+    if version == VersionFilter::Latest {
         let after = parse_cursor(p.cursor.as_deref())?;
         let results = index.search(q, filters, limit, after)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.server_id).collect();
@@ -299,8 +311,8 @@ pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Resu
         });
     }
 
-    // Every version: a cursor is `<rank key of the server before>~<releases of the next
-    // server already listed>` (the key is empty at the top).
+    // Every version (or one exact version): a cursor is `<rank key of the server before>~<releases
+    // of the next server already listed>` (the key is empty at the top).
     let (mut after, mut skip) = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
         None => (None, 0usize),
         Some(c) => {
@@ -323,12 +335,15 @@ pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Resu
     let mut items = Vec::with_capacity(limit + 1);
     'pages: loop {
         let results = index.search(q, filters.clone(), limit + 1, after)?;
+        // The releases of the whole page of servers in one query.
+        let ids: Vec<i64> = results.hits.iter().map(|h| h.server_id).collect();
+        let mut by_server: HashMap<i64, Vec<db::releases::ReleaseRow>> = HashMap::new();
+        for row in db::releases::of_servers(db, &ids).await? {
+            by_server.entry(row.server_id).or_default().push(row);
+        }
         for hit in &results.hits {
-            let rows = db::releases::of_server(db, &hit.name).await?;
-            let rows = rows
-                .into_iter()
-                .filter(|r| updated_since_ms.is_none_or(|since| r.updated_at >= since));
-            for (i, row) in rows.enumerate().skip(skip) {
+            let rows = by_server.remove(&hit.server_id).unwrap_or_default();
+            for (i, row) in rows.into_iter().filter(keep).enumerate().skip(skip) {
                 let cursor = format!("{}~{i}", after.map(|k| k.to_cursor()).unwrap_or_default());
                 items.push((row, cursor));
                 if items.len() > limit {

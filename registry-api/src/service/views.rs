@@ -82,9 +82,9 @@ pub fn origin(row: &ReleaseRow) -> Result<ReleaseOrigin> {
 }
 
 fn status(row: &ReleaseRow) -> ServerStatus {
-    if row.malicious_reason.is_some() {
+    if row.malicious_reason.is_some() || row.yanked_at.is_some() {
         ServerStatus::Deleted
-    } else if row.yanked_at.is_some() || row.key_revoked_at.is_some() {
+    } else if row.key_revoked_at.is_some() {
         ServerStatus::Deprecated
     } else {
         ServerStatus::Active

@@ -42,6 +42,9 @@ pub struct Options {
     pub write_rate_limit: u32,
     /// Artifact-check settings (package registry URLs, limits); defaults when `None`.
     pub artifacts: Option<registry::artifacts::ArtifactArgs>,
+    /// Refuse private and loopback addresses in outbound fetches, as in production. Off by
+    /// default here: the fake GitHub and domain servers run on loopback.
+    pub refuse_private_hosts: bool,
 }
 
 #[derive(Debug)]
@@ -127,6 +130,8 @@ impl TestApp {
         config.write_rate_limit = options.write_rate_limit;
         if let Some(a) = &options.artifacts {
             config.artifacts = a.clone();
+        } else {
+            config.artifacts.allow_private_artifact_hosts = !options.refuse_private_hosts;
         }
         let state = registry::open(&config, options.seed)
             .await
@@ -219,6 +224,17 @@ impl TestApp {
 }
 
 /// Asserts our one error shape and returns the code.
+/// The message of an error in the official registry's shape (`/v0`, `/v0.1`):
+/// `{"error": "..."}` and nothing else.
+pub fn official_error(body: &Value) -> String {
+    let message = body["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("not an official error body: {body}"));
+    assert!(!message.is_empty(), "{body}");
+    assert_eq!(body.as_object().map(|o| o.len()), Some(1), "{body}");
+    message.to_string()
+}
+
 pub fn error_code(body: &Value) -> String {
     let code = body["error"]["code"]
         .as_str()

@@ -1,7 +1,10 @@
-//! The one HTTP fetcher for package registries: allow-listed hosts only, redirects followed by
-//! hand and only to allow-listed hosts, a response size limit (streamed, aborted past it), a
-//! timeout, and no private, loopback or link-local addresses unless the test-mode setting
-//! allows them (a registry operator's mirror or a test server on this machine).
+//! The one outbound HTTP client policy, for every fetch of an address that comes from outside
+//! or from configuration (package registries, artifact files, domain proofs, GitHub proofs):
+//! hosts from an allow-list (or, for domain proofs, any public host with redirects only within
+//! the same site), redirects followed by hand and checked like the first request, a response
+//! size limit (streamed, aborted past it), a timeout, and no private, loopback or link-local
+//! addresses after DNS resolution, at the check and again when connecting, unless the
+//! test-mode setting (`--allow-private-artifact-hosts`) allows them.
 //!
 //! Errors are a closed enum that tells *temporary* failures (timeouts, connection errors, 5xx,
 //! 429: retried later) from *definitive* ones (not found, oversize, a refused host, redirect
@@ -109,11 +112,20 @@ impl Response {
     }
 }
 
+/// Which hosts a fetcher may reach.
+#[derive(Debug, Clone)]
+pub enum Hosts {
+    /// Only these (lower-case, no port); redirects only to them.
+    Only(BTreeSet<String>),
+    /// Any public host (a domain proof names its own); redirects only within the first host's
+    /// site (`example.com` ↔ `www.example.com`) and scheme.
+    AnyPublicSameSite,
+}
+
 /// The fetcher's limits.
 #[derive(Debug, Clone)]
 pub struct FetchLimits {
-    /// Hosts (lower-case, no port) that may be fetched from.
-    pub allow_hosts: BTreeSet<String>,
+    pub hosts: Hosts,
     pub max_bytes: u64,
     pub timeout: Duration,
     /// Test mode: private and loopback addresses are allowed.
@@ -133,11 +145,7 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(limits.timeout)
             .connect_timeout(limits.timeout)
-            .user_agent(concat!(
-                "mcp-registry/",
-                env!("CARGO_PKG_VERSION"),
-                " (artifact checks)"
-            ))
+            .user_agent(concat!("mcp-registry/", env!("CARGO_PKG_VERSION")))
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: limits.allow_private,
             }))
@@ -156,12 +164,38 @@ impl Fetcher {
         &self.limits
     }
 
-    /// Whether `url` is on an allow-listed host (the check every request and redirect passes).
+    /// Whether `url` is on an allowed host (the check every request passes; private
+    /// addresses are refused separately, after resolution).
     pub fn allows(&self, url: &str) -> bool {
         url::Url::parse(url)
             .ok()
             .and_then(|u| u.host_str().map(normalize_host))
-            .is_some_and(|h| self.limits.allow_hosts.contains(&h))
+            .is_some_and(|h| self.allows_host(&h))
+    }
+
+    fn allows_host(&self, host: &str) -> bool {
+        match &self.limits.hosts {
+            Hosts::Only(hosts) => hosts.contains(host),
+            Hosts::AnyPublicSameSite => !host.is_empty(),
+        }
+    }
+
+    /// Whether a redirect from `first` (the request's first URL) to `next` may be followed.
+    fn allows_redirect(&self, first: &url::Url, next: &url::Url) -> bool {
+        if !matches!(next.scheme(), "http" | "https") || !self.allows(next.as_str()) {
+            return false;
+        }
+        match &self.limits.hosts {
+            Hosts::Only(_) => true,
+            Hosts::AnyPublicSameSite => {
+                let origin = first.host_str().map(normalize_host).unwrap_or_default();
+                let host = next.host_str().map(normalize_host).unwrap_or_default();
+                next.scheme() == first.scheme()
+                    && (host == origin
+                        || host.ends_with(&format!(".{origin}"))
+                        || origin.ends_with(&format!(".{host}")))
+            }
+        }
     }
 
     /// GET `url` with `headers`, following allow-listed redirects; any final status is
@@ -177,6 +211,7 @@ impl Fetcher {
         headers: &[(&str, String)],
     ) -> Result<Response, FetchError> {
         let mut current = self.checked_url(url).await?;
+        let first = current.clone();
         let first_host = current.host_str().map(normalize_host);
         for _ in 0..=MAX_REDIRECTS {
             let mut req = self.client.request(method.clone(), current.clone());
@@ -208,7 +243,7 @@ impl Fetcher {
                     url: current.to_string(),
                     detail: format!("bad redirect Location {location:?}: {e}"),
                 })?;
-                if !self.allows(next.as_str()) || !matches!(next.scheme(), "http" | "https") {
+                if !self.allows_redirect(&first, &next) {
                     return Err(FetchError::RedirectNotAllowed {
                         from: current.to_string(),
                         to: next.to_string(),
@@ -239,7 +274,7 @@ impl Fetcher {
             });
         }
         let host = parsed.host_str().map(normalize_host).unwrap_or_default();
-        if !self.limits.allow_hosts.contains(&host) {
+        if !self.allows_host(&host) {
             return Err(FetchError::HostNotAllowed {
                 url: url.to_string(),
                 host,
@@ -421,10 +456,12 @@ mod tests {
     #[tokio::test]
     async fn private_addresses_and_other_hosts_are_refused_before_connecting() {
         let fetcher = Fetcher::new(FetchLimits {
-            allow_hosts: ["127.0.0.1", "localhost", "169.254.169.254"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            hosts: Hosts::Only(
+                ["127.0.0.1", "localhost", "169.254.169.254"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            ),
             max_bytes: 1024,
             timeout: Duration::from_secs(1),
             allow_private: false,
