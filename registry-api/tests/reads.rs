@@ -553,3 +553,166 @@ async fn every_documented_route_is_served() {
     }
     app.stop().await;
 }
+
+/// The venv of scripts/python-venv (the test setup makes it: scripts/test runs it).
+fn python_venv() -> std::path::PathBuf {
+    let venv = std::env::var_os("MCP_TRUST_PY_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/py-venv")
+        });
+    assert!(
+        venv.join("bin/python").exists(),
+        "no Python venv at {}: run scripts/python-venv (scripts/test does) to install the \
+         pinned PyPI clients",
+        venv.display()
+    );
+    venv
+}
+
+fn run_python(venv: &std::path::Path, program: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(venv.join("bin").join(program))
+        .args(args)
+        .output()
+        .expect("run a Python tool");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Clients written for the official registry and published on PyPI (`mcp-lookup`,
+/// `mcp-registry-cli`, pinned in scripts/python-requirements.txt) search, get and list
+/// versions against us.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_official_registry_clients_from_pypi_work_against_us() {
+    let venv = python_venv();
+    let app = seeded(Backend::Sqlite).await;
+    let url = app.url.clone();
+    let github: usize = seed_names()
+        .iter()
+        .filter(|n| n.to_lowercase().contains("github"))
+        .count();
+
+    // mcp-lookup: its CLI, the registry source only (the others are services on the internet).
+    let venv2 = venv.clone();
+    let url2 = url.clone();
+    let (search, get) = tokio::task::spawn_blocking(move || {
+        let base = ["--base-url", url2.as_str(), "--source", "registry"];
+        let search = run_python(
+            &venv2,
+            "mcp-lookup",
+            &[&base[..], &["search", "github", "--limit", "50", "--json"]].concat(),
+        );
+        let get = run_python(
+            &venv2,
+            "mcp-lookup",
+            &[&base[..], &["get", SEED_NAME, "--no-enrich"]].concat(),
+        );
+        (search, get)
+    })
+    .await
+    .expect("mcp-lookup");
+    let found: Value = serde_json::from_str(&search).expect("mcp-lookup --json");
+    let found = found.as_array().expect("a list");
+    assert_eq!(found.len(), github.min(50), "{search}");
+    assert!(found.iter().all(|s| {
+        s["server"]["name"]
+            .as_str()
+            .is_some_and(|n| n.contains("github"))
+    }));
+    let one: Value = serde_json::from_str(&get).expect("mcp-lookup get");
+    assert_eq!(one["server"]["name"], SEED_NAME, "{get}");
+    assert_eq!(one["_source"], "registry");
+
+    // mcp-registry-cli: its API client as a library (its base URL is a class attribute).
+    let script = format!(
+        r#"
+import json, sys
+from mcp_registry_cli.api import MCPRegistryAPI
+MCPRegistryAPI.BASE_URL = sys.argv[1]
+api = MCPRegistryAPI()
+names, cursor = [], None
+while True:
+    page = api.list_servers(cursor=cursor, limit=30)
+    names += [s.name for s in page["servers"]]
+    cursor = page["next_cursor"]
+    if not cursor:
+        break
+details = api.get_server_details("{SEED_NAME}")
+versions = api.get_server_versions("{SEED_NAME}")
+found = api.search_servers("grafana", limit=5)
+print(json.dumps({{
+    "listed": len(names), "unique": len(set(names)),
+    "detail": [details.name, details.status, details.version],
+    "versions": [v.version for v in versions],
+    "search": [s.name for s in found["servers"]],
+}}))
+"#
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        run_python(&venv, "python", &["-c", &script, url.as_str()])
+    })
+    .await
+    .expect("mcp-registry-cli");
+    let r: Value = serde_json::from_str(&out).expect("the script's JSON");
+    assert_eq!(r["listed"], SEED_COUNT, "{out}");
+    assert_eq!(r["unique"], SEED_COUNT, "{out}");
+    assert_eq!(r["detail"][0], SEED_NAME);
+    assert_eq!(r["detail"][1], "active");
+    assert_eq!(r["versions"], serde_json::json!(["0.0.1-seed"]));
+    assert!(
+        r["search"].as_array().is_some_and(|s| !s.is_empty()
+            && s.iter()
+                .all(|n| n.as_str().is_some_and(|n| n.contains("grafana")))),
+        "{out}"
+    );
+    app.stop().await;
+}
+
+/// schemathesis (pinned in scripts/python-requirements.txt) generates requests from our
+/// OpenAPI document: no answer may be a 5xx, or have a status, content type or body the
+/// document does not describe.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schemathesis_finds_no_undocumented_answer() {
+    let venv = python_venv();
+    let app = seeded(Backend::Sqlite).await;
+    let schema = format!("{}/openapi.json", app.url);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(venv.join("bin/schemathesis"))
+            .args([
+                "run",
+                schema.as_str(),
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,\
+                 response_schema_conformance",
+                "--phases",
+                "coverage,fuzzing",
+                "--max-examples",
+                "10",
+                "--seed",
+                "17",
+                "--workers",
+                "2",
+                "--request-timeout",
+                "20",
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run schemathesis")
+    })
+    .await
+    .expect("schemathesis");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "schemathesis found answers outside the OpenAPI document ({}):\n{report}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.stop().await;
+}

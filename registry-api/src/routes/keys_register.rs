@@ -20,6 +20,8 @@ use crate::state::AppState;
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "The proof does not hold, or the key is revoked", body = ErrorBody),
         (status = 502, description = "GitHub or the domain could not be reached", body = ErrorBody),
+        (status = 413, description = "Body over the size limit", body = ErrorBody),
+        (status = 429, description = "Too many writes from this address", body = ErrorBody),
     )
 )]
 pub(super) async fn register(

@@ -12,12 +12,14 @@ use crate::state::AppState;
     post,
     path = "/v1/keys/{key_id}/revoke",
     tag = "registry",
-    params(("key_id" = String, Path, description = "minisign key id, 16 hex digits")),
+    params(("key_id" = String, Path, description = "minisign key id, 16 hex digits", pattern = "^[0-9A-Fa-f]{16}$")),
     request_body = KeyRevokeRequest,
     responses(
         (status = 200, description = "Revoked: every grant of the key", body = [KeyInfo]),
         (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
         (status = 404, description = "Unknown key", body = ErrorBody),
+        (status = 413, description = "Body over the size limit", body = ErrorBody),
+        (status = 429, description = "Too many writes from this address", body = ErrorBody),
     )
 )]
 pub(super) async fn revoke(

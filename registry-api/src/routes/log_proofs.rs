@@ -13,9 +13,11 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct InclusionParams {
-    /// Leaf index.
+    /// Leaf index, below `size`.
+    #[param(minimum = 0)]
     index: u64,
-    /// Tree size (of a checkpoint).
+    /// Tree size (of a checkpoint), at most the log's size.
+    #[param(minimum = 1)]
     size: u64,
 }
 
@@ -23,8 +25,10 @@ pub(super) struct InclusionParams {
 #[into_params(parameter_in = Query)]
 pub(super) struct ConsistencyParams {
     /// The older tree size (at least 1).
+    #[param(minimum = 1)]
     from: u64,
-    /// The newer tree size.
+    /// The newer tree size, at least `from` and at most the log's size.
+    #[param(minimum = 1)]
     to: u64,
 }
 

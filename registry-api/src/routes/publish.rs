@@ -20,8 +20,9 @@ use crate::state::AppState;
         (status = 400, description = "Malformed body or signature", body = ErrorBody),
         (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
         (status = 409, description = "This version exists already", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
         (status = 422, description = "Invalid manifest", body = ErrorBody),
+        (status = 413, description = "Body over the size limit", body = ErrorBody),
+        (status = 429, description = "Too many writes from this address", body = ErrorBody),
     )
 )]
 pub(super) async fn publish(

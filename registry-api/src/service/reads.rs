@@ -263,8 +263,13 @@ pub async fn detail(db: &Db, name: &str) -> Result<ServerDetail> {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct VerifyParams {
+    /// A server name (`io.github.owner/name`). Give exactly one of `server` or `package`.
+    #[param(pattern = "^[a-zA-Z0-9.-]+/[a-zA-Z0-9._-]+$")]
     pub server: Option<String>,
+    /// With `server` only: an exact version, or `latest` (the default).
     pub version: Option<String>,
+    /// A package with its version: `npm:@scope/pkg@1.2.3`, `pypi:name==1.0`,
+    /// `oci:ghcr.io/o/i@sha256:...`, `mcpb:URL`. Give exactly one of `server` or `package`.
     pub package: Option<String>,
 }
 

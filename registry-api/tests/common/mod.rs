@@ -6,6 +6,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod github;
+pub mod official_contract;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -171,10 +172,11 @@ impl TestApp {
             .expect("GET");
         let status = resp.status();
         let text = resp.text().await.expect("body");
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        if official_contract::is_official(path) {
+            official_contract::check(path, status, &body);
+        }
+        (status, body)
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
