@@ -6,12 +6,17 @@
 //! changed (stars, pushes and topics are all in the page), so nothing else is requested for
 //! it. Progress is saved per page after its repositories are recorded: a crawl that is killed
 //! resumes at the page it was on.
+//!
+//! Results are read with the crawler's own lenient models ([`crate::github_models`]): a
+//! missing or odd non-essential field never costs a repository, and one bad result never
+//! costs the rest of its page. What is skipped (a result without an id or `owner/name`, a
+//! repository whose files could not be read) is logged, counted in the summary and retried
+//! by the next crawl even when its page answers 304 (see [`crate::retry`]).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use octocrab::models::Repository;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::{Date, Duration as Days, OffsetDateTime};
@@ -21,9 +26,11 @@ use tokio::task::JoinSet;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::github::{ACCEPT_JSON, ACCEPT_RAW, Github, MAX_JSON_BODY, StatsSnapshot};
+use crate::github_models::{CodeHitJson, RepoJson};
 use crate::record::{
     self, FileProblem, KEY_FILE_MAX_BYTES, PACKAGE_JSON, PYPROJECT_TOML, RepoRecord, SERVER_JSON,
 };
+use crate::retry::{MAX_LISTED_SKIPS, RETRY_KEY, RetryList, Skipped};
 use crate::store::CrawlStore;
 
 /// GitHub search never returns more than this many results for one query.
@@ -79,6 +86,8 @@ pub struct CrawlProgress {
     pub pages: u64,
     pub repositories: u64,
     pub read: u64,
+    /// Search results and repositories skipped so far (retried by the next crawl).
+    pub skipped: u64,
     pub requests: u64,
 }
 
@@ -108,6 +117,16 @@ pub struct CrawlSummary {
     pub metadata_only: u64,
     /// Files skipped, with a recorded reason.
     pub problems: u64,
+    /// Search results and repositories skipped this run (not recorded), each logged; those
+    /// naming a repository are on the retry list, the others' pages are fetched in full next
+    /// time.
+    pub skipped: u64,
+    /// What was skipped and why (the first [`MAX_LISTED_SKIPS`]).
+    pub skips: Vec<Skipped>,
+    /// Repositories skipped by earlier crawls and recorded by this one.
+    pub retried: u64,
+    /// Repositories on the retry list after this run, for the next crawl.
+    pub retry_pending: u64,
     pub requests: StatsSnapshot,
 }
 
@@ -117,9 +136,15 @@ struct RunState {
     finished: bool,
 }
 
-/// A search page's last answer.
+/// The version of the models that read the stored pages. Pages stored by an older crawler
+/// (0: octocrab's strict models, which skipped results silently) are fetched in full once,
+/// so what that crawler skipped behind their ETags is read again.
+const MODELS_VERSION: u32 = 1;
+
+/// A search page's (or a repository's) last answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct PageState {
+    /// Never stored while the page had results that named no repository (see `unreadable`).
     etag: Option<String>,
     /// The run that last finished this page.
     run: u64,
@@ -132,6 +157,52 @@ struct PageState {
     /// Repository pages: the ids on the page, counted as seen when the page is unchanged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     ids: Vec<i64>,
+    /// [`MODELS_VERSION`] of the crawler that stored this (0: before versions).
+    #[serde(default)]
+    models: u32,
+    /// Why results on the page that named no repository were skipped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    unreadable: Vec<String>,
+}
+
+impl PageState {
+    fn new(run: u64, etag: Option<String>) -> Self {
+        PageState {
+            etag,
+            run,
+            total: 0,
+            next: None,
+            repos: Vec::new(),
+            ids: Vec::new(),
+            models: MODELS_VERSION,
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The ETag to send: none for a state stored by older models.
+    fn usable_etag(&self) -> Option<&str> {
+        (self.models >= MODELS_VERSION)
+            .then_some(self.etag.as_deref())
+            .flatten()
+    }
+}
+
+/// What asking for one repository by name gave.
+enum RepoAnswer {
+    /// Read and recorded (or already recorded in this run).
+    Recorded { etag: Option<String> },
+    /// Unchanged since the ETag sent.
+    NotModified { etag: Option<String> },
+    /// GitHub says it is not there (any more).
+    Gone(u16),
+    /// Skipped, with a logged reason, and on the retry list.
+    Skipped,
+}
+
+/// Whether a failed request may work next time (the crawl goes on without it) rather than
+/// meaning the crawl cannot go on.
+fn temporary(e: &Error) -> bool {
+    matches!(e, Error::Http(_) | Error::Status { .. })
 }
 
 /// What a search page needs done.
@@ -230,12 +301,23 @@ struct Counters {
     read: AtomicU64,
     metadata_only: AtomicU64,
     problems: AtomicU64,
+    skipped: AtomicU64,
+    retried: AtomicU64,
 }
 
 struct Run {
     id: u64,
     seen: Mutex<HashSet<i64>>,
     counters: Counters,
+    retry: Mutex<RetryList>,
+    skips: Mutex<Vec<Skipped>>,
+}
+
+impl Run {
+    fn retry(&self) -> MutexGuard<'_, RetryList> {
+        // The list stays consistent when a holder panics: each change is one map operation.
+        self.retry.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl Crawler {
@@ -271,6 +353,7 @@ impl Crawler {
                     + run.counters.pages_resumed.load(Ordering::Relaxed),
                 repositories: u64::try_from(seen).unwrap_or(0),
                 read: run.counters.read.load(Ordering::Relaxed),
+                skipped: run.counters.skipped.load(Ordering::Relaxed),
                 requests: self.inner.github.stats.requests.load(Ordering::Relaxed),
             });
         }
@@ -297,11 +380,15 @@ impl Crawler {
         if resumed {
             tracing::info!(run = id, "resuming the interrupted crawl");
         }
+        let retry = RetryList::from_json(store.load(RETRY_KEY).await?.as_deref());
         let run = Run {
             id,
             seen: Mutex::new(HashSet::new()),
             counters: Counters::default(),
+            retry: Mutex::new(retry),
+            skips: Mutex::new(Vec::new()),
         };
+        self.retry_listed(&store, &run).await?;
         // Ranges end on the last day of the current year, not today: the search URLs (and so
         // their ETags) stay the same all year, so an unchanged range costs one 304.
         let year = OffsetDateTime::from_unix_timestamp(self.inner.clock.now_secs())
@@ -317,10 +404,19 @@ impl Crawler {
             let range = Range::Size(0, CODE_SEARCH_MAX_FILE);
             self.search(&store, &run, Kind::Code, q, range).await?;
         }
+        self.save_retry(&store, &run).await?;
         save_json(store.as_ref(), RUN_KEY, &RunState { id, finished: true }).await?;
         let after = self.inner.github.stats.snapshot();
         let c = &run.counters;
         let repositories = run.seen.lock().map(|s| s.len()).unwrap_or(0);
+        let retry_pending = u64::try_from(run.retry().len()).unwrap_or(0);
+        if retry_pending > 0 {
+            tracing::warn!(
+                repositories = retry_pending,
+                "repositories skipped by this or earlier crawls are retried by the next crawl"
+            );
+        }
+        let skips = std::mem::take(&mut *run.skips.lock().unwrap_or_else(PoisonError::into_inner));
         Ok(CrawlSummary {
             run: id,
             resumed,
@@ -333,6 +429,10 @@ impl Crawler {
             read: c.read.load(Ordering::Relaxed),
             metadata_only: c.metadata_only.load(Ordering::Relaxed),
             problems: c.problems.load(Ordering::Relaxed),
+            skipped: c.skipped.load(Ordering::Relaxed),
+            skips,
+            retried: c.retried.load(Ordering::Relaxed),
+            retry_pending,
             requests: StatsSnapshot {
                 requests: after.requests - before.requests,
                 conditional: after.conditional - before.conditional,
@@ -397,27 +497,35 @@ impl Crawler {
                             .iter()
                             .filter_map(|i| i.get("id").and_then(Value::as_i64))
                             .collect();
-                        self.repos(store, run, items).await?;
+                        state.unreadable = self.repos(store, run, items).await?;
                     }
                     (Kind::Code, PageItems::NotModified) => {
                         let names = state.repos.clone();
                         self.code_hits(store, run, names).await?;
                     }
                     (Kind::Code, PageItems::Fresh(items)) => {
-                        let mut names: Vec<String> = items
-                            .iter()
-                            .filter_map(|i| {
-                                i.get("repository")
-                                    .and_then(|r| r.get("full_name"))
-                                    .and_then(Value::as_str)
-                                    .map(str::to_string)
-                            })
-                            .collect();
+                        let mut names = Vec::with_capacity(items.len());
+                        for item in items {
+                            match CodeHitJson::full_name(item) {
+                                Ok(n) => names.push(n),
+                                Err(u) => {
+                                    self.skip(run, None, &u.reason);
+                                    state.unreadable.push(u.reason);
+                                }
+                            }
+                        }
                         names.dedup();
                         self.code_hits(store, run, names.clone()).await?;
                         state.repos = names;
                     }
                 }
+                if !state.unreadable.is_empty() {
+                    // Nothing names these results: only the whole page brings them back.
+                    state.etag = None;
+                }
+                // The retry list first: a crash before the page's ETag is saved costs the
+                // page again, never a skipped result.
+                self.save_retry(store, run).await?;
                 save_json(store.as_ref(), &page_key(&page_url), &state).await?;
                 self.report(run);
                 url = state.next.clone();
@@ -441,7 +549,7 @@ impl Crawler {
             run.counters.pages_resumed.fetch_add(1, Ordering::Relaxed);
             return Ok((c.clone(), PageItems::Resumed));
         }
-        let etag = cached.as_ref().and_then(|c| c.etag.as_deref());
+        let etag = cached.as_ref().and_then(PageState::usable_etag);
         let reply = self
             .inner
             .github
@@ -454,12 +562,11 @@ impl Crawler {
                     .fetch_add(1, Ordering::Relaxed);
                 Ok((
                     PageState {
-                        etag: reply.etag.or(c.etag),
-                        run: run.id,
                         total: c.total,
                         next: c.next,
                         repos: c.repos,
                         ids: c.ids,
+                        ..PageState::new(run.id, reply.etag.or(c.etag))
                     },
                     PageItems::NotModified,
                 ))
@@ -475,28 +582,15 @@ impl Crawler {
                 };
                 Ok((
                     PageState {
-                        etag: reply.etag,
-                        run: run.id,
                         total,
                         next: reply.next,
-                        repos: Vec::new(),
-                        ids: Vec::new(),
+                        ..PageState::new(run.id, reply.etag)
                     },
                     PageItems::Fresh(items),
                 ))
             }
             // Past the search cap GitHub answers 422: the range ends here.
-            (422, _) => Ok((
-                PageState {
-                    etag: None,
-                    run: run.id,
-                    total: 0,
-                    next: None,
-                    repos: Vec::new(),
-                    ids: Vec::new(),
-                },
-                PageItems::Resumed,
-            )),
+            (422, _) => Ok((PageState::new(run.id, None), PageItems::Resumed)),
             (status, _) => Err(Error::Status {
                 url: url.to_string(),
                 status,
@@ -506,16 +600,151 @@ impl Crawler {
         }
     }
 
-    /// Repository search items: full repository objects.
-    async fn repos(&self, store: &Arc<dyn CrawlStore>, run: &Run, items: Vec<Value>) -> Result<()> {
-        let mut repos = Vec::with_capacity(items.len());
+    /// Repository search items: full repository objects, each read on its own. Returns why
+    /// the results that named no repository were skipped (the others were recorded, or are
+    /// on the retry list).
+    async fn repos(
+        &self,
+        store: &Arc<dyn CrawlStore>,
+        run: &Run,
+        items: Vec<Value>,
+    ) -> Result<Vec<String>> {
+        let mut recs = Vec::with_capacity(items.len());
+        let mut unreadable = Vec::new();
         for item in items {
-            match serde_json::from_value::<Repository>(item) {
-                Ok(r) => repos.push(r),
-                Err(e) => tracing::warn!("skipped a search result that is not a repository: {e}"),
+            match RepoJson::from_value(item).and_then(RepoJson::into_record) {
+                Ok(r) => recs.push(r),
+                Err(u) => {
+                    if !self.skip(run, u.full_name.as_deref(), &u.reason) {
+                        unreadable.push(u.reason);
+                    }
+                }
             }
         }
-        self.process(store, run, repos).await
+        self.process(store, run, recs).await?;
+        Ok(unreadable)
+    }
+
+    /// Notes a skipped result or repository: logged, counted, listed in the summary, and put
+    /// on the retry list when it names a repository. Returns whether it did.
+    fn skip(&self, run: &Run, full_name: Option<&str>, reason: &str) -> bool {
+        tracing::warn!(
+            repository = full_name.unwrap_or("?"),
+            "skipped: {reason}; the next crawl tries it again"
+        );
+        run.counters.skipped.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut skips) = run.skips.lock()
+            && skips.len() < MAX_LISTED_SKIPS
+        {
+            skips.push(Skipped {
+                repository: full_name.map(str::to_string),
+                reason: reason.to_string(),
+            });
+        }
+        match full_name {
+            Some(name) => {
+                run.retry().add(name, reason, run.id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Saves the retry list when it changed.
+    async fn save_retry(&self, store: &Arc<dyn CrawlStore>, run: &Run) -> Result<()> {
+        let changes = run.retry().take_changes();
+        match changes {
+            Some(text) => store.save(RETRY_KEY, &text).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Asks for every repository on the retry list again, before anything else.
+    async fn retry_listed(&self, store: &Arc<dyn CrawlStore>, run: &Run) -> Result<()> {
+        let names = run.retry().names();
+        if names.is_empty() {
+            return Ok(());
+        }
+        tracing::info!(
+            repositories = names.len(),
+            "retrying repositories that earlier crawls skipped"
+        );
+        for name in names {
+            run.retry().untouch(&name);
+            let answer = self.repo_by_name(store, run, &name, None).await?;
+            {
+                let mut list = run.retry();
+                match answer {
+                    RepoAnswer::Gone(status) => {
+                        tracing::info!(repository = %name, status,
+                        "a repository on the retry list is gone from GitHub; dropped from the list");
+                        list.remove(&name);
+                    }
+                    RepoAnswer::Recorded { .. } if !list.touched(&name) => {
+                        list.remove(&name);
+                        run.counters.retried.fetch_add(1, Ordering::Relaxed);
+                    }
+                    // Skipped again (and counted again): it stays.
+                    RepoAnswer::Recorded { .. } | RepoAnswer::Skipped => {}
+                    // Not asked conditionally, so not expected; it stays until it is read.
+                    RepoAnswer::NotModified { .. } => {}
+                }
+            }
+            self.save_retry(store, run).await?;
+        }
+        Ok(())
+    }
+
+    /// `GET /repos/{full_name}` (conditional on `etag`), recorded when it answers. A request
+    /// that fails, or an answer that is not a usable repository, is skipped and put on the
+    /// retry list.
+    async fn repo_by_name(
+        &self,
+        store: &Arc<dyn CrawlStore>,
+        run: &Run,
+        full_name: &str,
+        etag: Option<&str>,
+    ) -> Result<RepoAnswer> {
+        let path = format!("/repos/{full_name}");
+        let reply = match self
+            .inner
+            .github
+            .get(&path, etag, ACCEPT_JSON, MAX_JSON_BODY)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) if temporary(&e) => {
+                self.skip(run, Some(full_name), &format!("reading it failed: {e}"));
+                return Ok(RepoAnswer::Skipped);
+            }
+            Err(e) => return Err(e),
+        };
+        match reply.status {
+            200 => match RepoJson::from_slice(&reply.body).and_then(RepoJson::into_record) {
+                Ok(rec) => {
+                    let skipped = self.process(store, run, vec![rec]).await?;
+                    Ok(if skipped > 0 {
+                        RepoAnswer::Skipped
+                    } else {
+                        RepoAnswer::Recorded { etag: reply.etag }
+                    })
+                }
+                Err(u) => {
+                    self.skip(run, Some(full_name), &u.reason);
+                    Ok(RepoAnswer::Skipped)
+                }
+            },
+            304 => Ok(RepoAnswer::NotModified { etag: reply.etag }),
+            404 | 410 | 451 => Ok(RepoAnswer::Gone(reply.status)),
+            status => {
+                self.skip(
+                    run,
+                    Some(full_name),
+                    &format!("GitHub answered {status} for {path}"),
+                );
+                Ok(RepoAnswer::Skipped)
+            }
+        }
     }
 
     /// Code search items name a repository only: its metadata is asked for (conditionally:
@@ -539,72 +768,61 @@ impl Crawler {
             if cached.as_ref().is_some_and(|c| c.run == run.id) {
                 continue;
             }
-            let path = format!("/repos/{full_name}");
-            let reply = self
-                .inner
-                .github
-                .get(
-                    &path,
-                    cached.as_ref().and_then(|c| c.etag.as_deref()),
-                    ACCEPT_JSON,
-                    MAX_JSON_BODY,
-                )
-                .await?;
-            let state = PageState {
-                etag: reply.etag.clone().or(cached.and_then(|c| c.etag)),
-                run: run.id,
-                total: 1,
-                next: None,
-                repos: Vec::new(),
-                ids: Vec::new(),
-            };
-            match reply.status {
-                200 => match serde_json::from_slice::<Repository>(&reply.body) {
-                    Ok(r) => {
-                        self.process(store, run, vec![r]).await?;
-                    }
-                    Err(e) => {
-                        tracing::warn!(%full_name, "skipped a repository GitHub described oddly: {e}")
-                    }
-                },
-                304 => {
+            let etag = cached.as_ref().and_then(PageState::usable_etag);
+            let answer = self.repo_by_name(store, run, full_name, etag).await?;
+            let etag = match answer {
+                RepoAnswer::Recorded { etag } => etag,
+                RepoAnswer::NotModified { etag } => {
                     if let Some(s) = seen_now
                         && let Ok(mut set) = run.seen.lock()
                     {
                         set.insert(s.github_id);
                     }
+                    etag.or(cached.and_then(|c| c.etag))
                 }
-                _ => tracing::debug!(%full_name, status = reply.status, "repository not readable"),
-            }
+                RepoAnswer::Gone(status) => {
+                    tracing::debug!(%full_name, status, "repository not readable");
+                    None
+                }
+                // On the retry list; asked for in full next time.
+                RepoAnswer::Skipped => None,
+            };
+            let state = PageState {
+                total: 1,
+                ..PageState::new(run.id, etag)
+            };
+            self.save_retry(store, run).await?;
             save_json(store.as_ref(), &key, &state).await?;
         }
         Ok(())
     }
 
-    /// Records the repositories: files are read (concurrently) for new or pushed ones.
+    /// Records the repositories: files are read (concurrently) for new or pushed ones. A
+    /// repository whose files could not be read is skipped (not recorded, so the retry reads
+    /// it as new or pushed); returns how many were.
     async fn process(
         &self,
         store: &Arc<dyn CrawlStore>,
         run: &Run,
-        repos: Vec<Repository>,
-    ) -> Result<()> {
+        recs: Vec<RepoRecord>,
+    ) -> Result<u64> {
         let semaphore = Arc::new(Semaphore::new(self.inner.options.concurrency.max(1)));
-        let mut tasks: JoinSet<Result<RepoRecord>> = JoinSet::new();
-        for repo in repos {
-            let Ok(id) = i64::try_from(repo.id.0) else {
-                continue;
-            };
+        let mut tasks: JoinSet<Result<(RepoRecord, Option<Error>)>> = JoinSet::new();
+        let mut skipped = 0;
+        for mut rec in recs {
+            let id = rec.github_id;
             if !run.seen.lock().is_ok_and(|mut s| s.insert(id)) {
                 continue;
             }
-            let mut rec = base_record(&repo, id);
             let seen = store.seen(&rec.full_name).await?;
             let unchanged = seen
                 .as_ref()
                 .is_some_and(|s| s.github_id == id && s.pushed_at == rec.pushed_at);
             if unchanged {
                 run.counters.metadata_only.fetch_add(1, Ordering::Relaxed);
+                let name = rec.full_name.clone();
                 store.record(rec).await?;
+                run.retry().remove(&name);
                 continue;
             }
             let this = self.clone();
@@ -614,21 +832,37 @@ impl Crawler {
                     .acquire_owned()
                     .await
                     .map_err(|e| Error::Http(format!("the crawl was stopped: {e}")))?;
-                this.read_files(&mut rec).await?;
-                Ok(rec)
+                match this.read_files(&mut rec).await {
+                    Ok(()) => Ok((rec, None)),
+                    Err(e) if temporary(&e) => Ok((rec, Some(e))),
+                    Err(e) => Err(e),
+                }
             });
         }
         while let Some(done) = tasks.join_next().await {
-            let rec = done.map_err(|e| Error::Http(format!("a repository task failed: {e}")))??;
+            let (rec, failed) =
+                done.map_err(|e| Error::Http(format!("a repository task failed: {e}")))??;
+            if let Some(e) = failed {
+                skipped += 1;
+                self.skip(
+                    run,
+                    Some(&rec.full_name),
+                    &format!("reading its files failed: {e}"),
+                );
+                self.report(run);
+                continue;
+            }
             run.counters.read.fetch_add(1, Ordering::Relaxed);
             run.counters.problems.fetch_add(
                 u64::try_from(rec.problems.len()).unwrap_or(0),
                 Ordering::Relaxed,
             );
+            let name = rec.full_name.clone();
             store.record(rec).await?;
+            run.retry().remove(&name);
             self.report(run);
         }
-        Ok(())
+        Ok(skipped)
     }
 
     /// Reads the root listing, then the files that are there.
@@ -647,7 +881,13 @@ impl Crawler {
             // An empty repository has no contents (404).
             return Ok(());
         }
-        let entries: Vec<Value> = serde_json::from_slice(&listing.body).unwrap_or_default();
+        // A 200 that is not a listing is a broken answer: the repository is tried again.
+        let entries: Vec<Value> = serde_json::from_slice(&listing.body).map_err(|e| {
+            Error::Http(format!(
+                "GET /repos/{}/contents/: the listing is not a JSON list: {e}",
+                rec.full_name
+            ))
+        })?;
         let entry = |name: &str| {
             entries
                 .iter()
@@ -739,46 +979,6 @@ impl Crawler {
             }
             Err(e) => Err(e),
         }
-    }
-}
-
-/// The metadata part of a record, from GitHub's repository object.
-fn base_record(r: &Repository, id: i64) -> RepoRecord {
-    let owner_login = r
-        .owner
-        .as_ref()
-        .map(|o| o.login.clone())
-        .unwrap_or_default();
-    let full_name = r
-        .full_name
-        .clone()
-        .unwrap_or_else(|| format!("{owner_login}/{}", r.name));
-    RepoRecord {
-        github_id: id,
-        html_url: r
-            .html_url
-            .as_ref()
-            .map(|u| u.to_string())
-            .unwrap_or_else(|| format!("https://github.com/{full_name}")),
-        full_name,
-        owner_login,
-        owner_type: r.owner.as_ref().map(|o| o.r#type.clone()),
-        description: r.description.clone(),
-        stars: i64::from(r.stargazers_count.unwrap_or(0)),
-        forks: i64::from(r.forks_count.unwrap_or(0)),
-        license: r.license.as_ref().map(|l| l.spdx_id.clone()),
-        archived: r.archived.unwrap_or(false),
-        fork: r.fork.unwrap_or(false),
-        created_at: r.created_at.map(|t| t.to_rfc3339()),
-        pushed_at: r.pushed_at.map(|t| t.to_rfc3339()),
-        default_branch: r.default_branch.clone(),
-        topics: r.topics.clone().unwrap_or_default(),
-        files_read: false,
-        server_json: None,
-        package_json: None,
-        pyproject: None,
-        key_file: None,
-        problems: Vec::new(),
     }
 }
 

@@ -4,7 +4,8 @@
 //!
 //! octocrab's typed `get` maps every non-2xx answer to an error and hides the headers, so
 //! requests go through its raw `_get_with_headers` (auth, base URI, timeouts and TLS stay
-//! octocrab's) and the typed models (`octocrab::models::Repository`) parse the bodies.
+//! octocrab's). Bodies are parsed by the crawler's own lenient models
+//! ([`crate::github_models`]), not octocrab's, which refuse a repository for one missing field.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

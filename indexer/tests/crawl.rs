@@ -323,3 +323,271 @@ async fn records_carry_the_github_facts_and_key_files() {
             .is_some_and(|p| p.mcp_name.is_some())
     }));
 }
+
+/// The retry list the crawl state holds: lower-case names.
+fn retry_list(store: &MemStore) -> Vec<String> {
+    let text = store
+        .kv
+        .lock()
+        .unwrap()
+        .get(indexer::retry::RETRY_KEY)
+        .cloned();
+    indexer::retry::RetryList::from_json(text.as_deref())
+        .names()
+        .iter()
+        .map(|n| n.to_lowercase())
+        .collect()
+}
+
+/// Search requests in the log, and how many of them were conditional and answered 304.
+fn search_requests(gh: &FakeGithub) -> (usize, usize) {
+    let log = gh.log();
+    let searches: Vec<_> = log
+        .iter()
+        .filter(|l| l.path.starts_with("/search/"))
+        .collect();
+    let unchanged = searches
+        .iter()
+        .filter(|l| l.conditional && l.status == 304)
+        .count();
+    (searches.len(), unchanged)
+}
+
+/// What octocrab's strict models refuse, and GitHub sometimes sends.
+const OPTIONAL_FIELDS: [&str; 9] = [
+    "/owner/gravatar_id",
+    "/owner/node_id",
+    "/owner/avatar_url",
+    "/owner/followers_url",
+    "/node_id",
+    "/url",
+    "/license",
+    "/created_at",
+    "/private",
+];
+
+#[tokio::test]
+async fn a_result_without_gravatar_id_and_other_optional_fields_is_fully_crawled() {
+    let mut repos = seed_repos();
+    repos[0].omit = OPTIONAL_FIELDS.iter().map(|s| s.to_string()).collect();
+    repos[5].omit = vec!["/owner/gravatar_id".to_string()];
+    // The bug: octocrab's model refuses these results.
+    for r in [&repos[0], &repos[5]] {
+        let item = common::fake_github::repo_json("http://localhost", r);
+        assert!(serde_json::from_value::<octocrab::models::Repository>(item).is_err());
+    }
+    let (lean, lean_gravatar) = (repos[0].clone(), repos[5].clone());
+    let gh = FakeGithub::start(repos, Settings::default()).await;
+    let store = Arc::new(MemStore::default());
+    let s = crawler(&gh.url, 1000, Arc::new(TestClock::default()))
+        .crawl(store.clone())
+        .await
+        .unwrap();
+    assert_eq!(s.skipped, 0, "{s:?}");
+    assert!(s.skips.is_empty(), "{s:?}");
+    let found: HashSet<String> = store.seen_names().into_iter().collect();
+    assert!(seed_names().is_subset(&found));
+    let recs = store.records();
+    let rec = recs.iter().find(|r| r.github_id == lean.id).unwrap();
+    assert_eq!(rec.full_name, lean.full_name());
+    assert!(rec.files_read, "{rec:?}");
+    assert_eq!(rec.stars, lean.stars);
+    assert_eq!(rec.topics, lean.topics);
+    assert_eq!(rec.owner_type.as_deref(), Some("Organization"));
+    assert_eq!(rec.license, None);
+    assert_eq!(rec.created_at, None);
+    assert_eq!(rec.pushed_at.as_deref(), Some("2025-10-01T12:00:00+00:00"));
+    assert_eq!(
+        rec.html_url,
+        format!("https://github.com/{}", lean.full_name())
+    );
+    assert_eq!(
+        rec.key_file.is_some(),
+        lean.files.contains_key(".well-known/mcp-sign.pub")
+    );
+    let rec = recs
+        .iter()
+        .find(|r| r.github_id == lean_gravatar.id)
+        .unwrap();
+    assert_eq!(rec.license.as_deref(), Some("MIT"));
+    assert!(retry_list(&store).is_empty());
+}
+
+#[tokio::test]
+async fn a_result_missing_an_essential_field_is_skipped_with_a_reason_and_its_page_kept() {
+    let mut repos = seed_repos();
+    // No id: named, so it goes on the retry list.
+    repos[0].omit = vec!["/id".to_string()];
+    // Nothing that names it: only its pages bring it back.
+    repos[1].omit = vec!["/full_name".into(), "/name".into(), "/owner".into()];
+    let (no_id, anonymous) = (repos[0].clone(), repos[1].clone());
+    let gh = FakeGithub::start(repos, Settings::default()).await;
+    let store = Arc::new(MemStore::default());
+    let c = crawler(&gh.url, 1000, Arc::new(TestClock::default()));
+    let s = c.crawl(store.clone()).await.unwrap();
+    assert!(s.skipped >= 2, "{s:?}");
+    assert_eq!(s.skipped, s.skips.len() as u64, "{s:?}");
+    let no_id_skip = s
+        .skips
+        .iter()
+        .find(|k| k.repository.as_deref() == Some(no_id.full_name().as_str()))
+        .unwrap_or_else(|| panic!("no skip for {}: {s:?}", no_id.full_name()));
+    assert!(no_id_skip.reason.contains("`id`"), "{no_id_skip:?}");
+    assert!(
+        s.skips
+            .iter()
+            .any(|k| k.repository.is_none() && k.reason.contains("full_name")),
+        "{s:?}"
+    );
+    // Everything else on the pages was kept.
+    let found: HashSet<String> = store.seen_names().into_iter().collect();
+    let mut expected = seed_names();
+    expected.remove(&no_id.full_name().to_lowercase());
+    expected.remove(&anonymous.full_name().to_lowercase());
+    let missing: Vec<_> = expected.difference(&found).collect();
+    assert!(missing.is_empty(), "lost with the bad results: {missing:?}");
+    assert!(!found.contains(&no_id.full_name().to_lowercase()));
+    assert!(retry_list(&store).contains(&no_id.full_name().to_lowercase()));
+    // Pages with a result that names nothing keep no ETag, and say why.
+    let withheld: Vec<String> = store
+        .kv
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("github:page:"))
+        .filter_map(|(_, v)| {
+            let v: serde_json::Value = serde_json::from_str(v).unwrap();
+            v.get("unreadable").map(|_| v.to_string())
+        })
+        .collect();
+    assert!(!withheld.is_empty());
+    for page in &withheld {
+        assert!(page.contains("\"etag\":null"), "{page}");
+    }
+
+    // The next crawl: those pages are fetched in full, the others answer 304, and both skips
+    // are reported again.
+    gh.clear_log();
+    let s2 = c.crawl(store.clone()).await.unwrap();
+    let (searches, unchanged) = search_requests(&gh);
+    assert_eq!(searches - unchanged, withheld.len(), "{s2:?}");
+    assert!(unchanged > 0);
+    assert!(
+        s2.skips
+            .iter()
+            .any(|k| k.repository.as_deref() == Some(no_id.full_name().as_str())),
+        "{s2:?}"
+    );
+    assert!(s2.skips.iter().any(|k| k.repository.is_none()), "{s2:?}");
+    assert!(
+        gh.log()
+            .iter()
+            .any(|l| l.path == format!("/repos/{}", no_id.full_name()) && !l.conditional),
+        "the listed repository was asked for again"
+    );
+    // Both stay listed (the anonymous result's repository is also a code search hit, asked
+    // for by name).
+    assert!(s2.retry_pending >= 1, "{s2:?}");
+    assert!(retry_list(&store).contains(&no_id.full_name().to_lowercase()));
+}
+
+#[tokio::test]
+async fn a_repository_whose_reads_failed_is_retried_and_recorded_while_its_page_answers_304() {
+    let repos = seed_repos();
+    let target = repos[0].clone();
+    let gh = FakeGithub::start(
+        repos,
+        Settings {
+            fail_prefixes: vec![format!("/repos/{}/contents/", target.full_name())],
+            ..Settings::default()
+        },
+    )
+    .await;
+    let store = Arc::new(MemStore::default());
+    let c = crawler(&gh.url, 1000, Arc::new(TestClock::default()));
+    let s = c.crawl(store.clone()).await.unwrap();
+    assert_eq!(s.skipped, 1, "{s:?}");
+    let skip = &s.skips[0];
+    assert_eq!(
+        skip.repository.as_deref(),
+        Some(target.full_name().as_str())
+    );
+    assert!(skip.reason.contains("502"), "{skip:?}");
+    assert!(s.requests.retries > 0, "{s:?}");
+    assert_eq!(s.retry_pending, 1, "{s:?}");
+    assert!(store.records().iter().all(|r| r.github_id != target.id));
+    assert_eq!(retry_list(&store), vec![target.full_name().to_lowercase()]);
+    // Every other repository was crawled.
+    assert_eq!(s.read, seed_names().len() as u64 - 1, "{s:?}");
+
+    // GitHub recovers; nothing else changed, so every search page answers 304.
+    gh.with(|w| w.settings.fail_prefixes.clear());
+    gh.clear_log();
+    store.clear_records();
+    let s2 = c.crawl(store.clone()).await.unwrap();
+    let (searches, unchanged) = search_requests(&gh);
+    assert!(searches > 0);
+    assert_eq!(searches, unchanged, "every search page answers 304: {s2:?}");
+    let recs = store.records();
+    let rec = recs
+        .iter()
+        .find(|r| r.github_id == target.id)
+        .unwrap_or_else(|| panic!("{} was not retried: {s2:?}", target.full_name()));
+    assert!(rec.files_read, "{rec:?}");
+    assert_eq!(s2.retried, 1, "{s2:?}");
+    assert_eq!(s2.read, 1, "{s2:?}");
+    assert_eq!(s2.skipped, 0, "{s2:?}");
+    assert_eq!(s2.retry_pending, 0, "{s2:?}");
+    assert!(retry_list(&store).is_empty());
+
+    // Off the list: the crawl after is a no-change crawl.
+    gh.clear_log();
+    let s3 = c.crawl(store.clone()).await.unwrap();
+    let bad: Vec<_> = gh
+        .log()
+        .into_iter()
+        .filter(|l| !l.conditional || l.status != 304)
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    assert_eq!((s3.read, s3.retried), (0, 0), "{s3:?}");
+}
+
+#[tokio::test]
+async fn pages_stored_by_the_strict_crawler_are_fetched_in_full_once() {
+    let mut repos = seed_repos();
+    repos[0].omit = vec!["/owner/gravatar_id".to_string()];
+    let lost = repos[0].clone();
+    let gh = FakeGithub::start(repos, Settings::default()).await;
+    let store = Arc::new(MemStore::default());
+    let c = crawler(&gh.url, 1000, Arc::new(TestClock::default()));
+    c.crawl(store.clone()).await.unwrap();
+    // As the strict crawler left it: the result skipped, its pages stored without a version.
+    store
+        .seen
+        .lock()
+        .unwrap()
+        .remove(&lost.full_name().to_lowercase());
+    for (k, v) in store.kv.lock().unwrap().iter_mut() {
+        if k.starts_with("github:page:") || k.starts_with("github:repo:") {
+            let mut state: serde_json::Value = serde_json::from_str(v).unwrap();
+            assert!(state.as_object_mut().unwrap().remove("models").is_some());
+            *v = state.to_string();
+        }
+    }
+    store.clear_records();
+    gh.clear_log();
+    let s = c.crawl(store.clone()).await.unwrap();
+    let (searches, unchanged) = search_requests(&gh);
+    assert!(searches > 0);
+    assert_eq!(
+        unchanged, 0,
+        "pages of the old crawler are fetched in full: {s:?}"
+    );
+    let recs = store.records();
+    let rec = recs.iter().find(|r| r.github_id == lost.id).unwrap();
+    assert!(rec.files_read, "{rec:?}");
+    // Once: the next crawl is a no-change crawl again.
+    gh.clear_log();
+    c.crawl(store.clone()).await.unwrap();
+    assert!(gh.log().iter().all(|l| l.conditional && l.status == 304));
+}

@@ -57,8 +57,8 @@ pub(crate) async fn crawl(config: &Config, args: CrawlArgs) -> anyhow::Result<()
     let progress_bar = bar.clone();
     let progress: Arc<dyn Fn(CrawlProgress) + Send + Sync> = Arc::new(move |p: CrawlProgress| {
         progress_bar.set_message(format!(
-            "{} pages, {} repositories, {} read, {} requests",
-            p.pages, p.repositories, p.read, p.requests
+            "{} pages, {} repositories, {} read, {} skipped, {} requests",
+            p.pages, p.repositories, p.read, p.skipped, p.requests
         ));
     });
     let options = CrawlOptions {
@@ -107,6 +107,32 @@ pub(crate) async fn crawl(config: &Config, args: CrawlArgs) -> anyhow::Result<()
         "  {} requests ({} conditional, {} answered 304), {} rate-limit waits, {} secondary-limit waits, {} retries",
         r.requests, r.conditional, r.not_modified, r.rate_limit_waits, r.secondary_waits, r.retries
     );
+    if summary.skipped > 0 || summary.retried > 0 {
+        println!(
+            "  {} search results or repositories skipped, {} skipped earlier now recorded; \
+             {} repositories wait on the retry list",
+            summary.skipped, summary.retried, summary.retry_pending
+        );
+        for s in &summary.skips {
+            println!(
+                "    {}: {}",
+                s.repository.as_deref().unwrap_or("(unnamed result)"),
+                s.reason
+            );
+        }
+        if summary.skipped > summary.skips.len() as u64 {
+            println!(
+                "    ... and {} more (see the log)",
+                summary.skipped - summary.skips.len() as u64
+            );
+        }
+        if summary.skipped > 0 {
+            println!(
+                "  skipped ones are retried by the next `mcp-registry crawl`, even where GitHub \
+                 reports no change"
+            );
+        }
+    }
     if summary.truncated_ranges > 0 {
         println!(
             "  {} ranges had more results than GitHub returns in one day: some repositories may be missing",
@@ -163,6 +189,8 @@ pub(crate) fn spawn_periodic(config: &Config, state: &AppState, args: PeriodicAr
                     Ok(s) => tracing::info!(
                         repositories = s.repositories,
                         read = s.read,
+                        skipped = s.skipped,
+                        retried = s.retried,
                         requests = s.requests.requests,
                         not_modified = s.requests.not_modified,
                         "crawled GitHub"

@@ -444,3 +444,64 @@ async fn a_killed_crawl_resumes_from_the_database() {
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lenient_results_are_listed_and_a_skipped_repository_is_listed_by_the_next_crawl() {
+    for backend in backends() {
+        let app = start(backend, false).await;
+        let mut repos: Vec<_> = seed_repos().into_iter().take(40).collect();
+        // octocrab's models refused such results; the crawler's own do not.
+        repos[1].omit = vec![
+            "/owner/gravatar_id".into(),
+            "/node_id".into(),
+            "/url".into(),
+        ];
+        let failing = repos[0].full_name();
+        let gh = FakeGithub::start(
+            repos.clone(),
+            Settings {
+                fail_prefixes: vec![format!("/repos/{failing}/contents/")],
+                ..Settings::default()
+            },
+        )
+        .await;
+        let s = crawl(&app, &gh).await;
+        assert_eq!(s.skipped, 1, "{backend:?}: {s:?}");
+        assert_eq!(
+            s.skips[0].repository.as_deref(),
+            Some(failing.as_str()),
+            "{s:?}"
+        );
+        assert_eq!(
+            all_servers(&app).await.len(),
+            repos.len() - 1,
+            "{backend:?}"
+        );
+        let retry = registry::db::crawl::state_get(&app.state.db, indexer::retry::RETRY_KEY)
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(retry.contains(&failing), "{backend:?}: {retry}");
+
+        gh.with(|w| w.settings.fail_prefixes.clear());
+        gh.clear_log();
+        let s = crawl(&app, &gh).await;
+        assert_eq!((s.retried, s.skipped, s.retry_pending), (1, 0, 0), "{s:?}");
+        assert!(
+            gh.log()
+                .iter()
+                .filter(|l| l.path.starts_with("/search/"))
+                .all(|l| l.status == 304),
+            "{backend:?}: the search pages were unchanged"
+        );
+        assert_eq!(all_servers(&app).await.len(), repos.len(), "{backend:?}");
+        let (_, latest) = app
+            .get(&format!(
+                "/v0.1/servers/{}/versions/latest",
+                enc("io.github.21st-dev/magic-mcp")
+            ))
+            .await;
+        assert_eq!(meta(&latest)["github"]["repository"], failing, "{latest}");
+        app.stop().await;
+    }
+}

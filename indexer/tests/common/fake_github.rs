@@ -43,6 +43,9 @@ pub struct Repo {
     pub files: HashMap<String, Vec<u8>>,
     /// Sizes the root listing reports when they differ from the bytes (a lying listing).
     pub listed_sizes: HashMap<String, u64>,
+    /// JSON pointers (`/owner/gravatar_id`) left out of this repository's objects, in search
+    /// results and `/repos/{owner}/{repo}` alike (GitHub's answers vary).
+    pub omit: Vec<String>,
 }
 
 impl Repo {
@@ -63,6 +66,9 @@ pub struct Settings {
     pub fail_every: u64,
     /// These request numbers answer 403 with `retry-after: 1` (a secondary limit).
     pub secondary_at: Vec<u64>,
+    /// Requests whose path starts with one of these answer 502, every time (an outage of
+    /// one repository's reads).
+    pub fail_prefixes: Vec<String>,
 }
 
 impl Default for Settings {
@@ -75,6 +81,7 @@ impl Default for Settings {
             window_secs: 3600,
             fail_every: 0,
             secondary_at: Vec::new(),
+            fail_prefixes: Vec::new(),
         }
     }
 }
@@ -206,6 +213,7 @@ pub fn seed_repos() -> Vec<Repo> {
                 org: n % 2 == 0,
                 files,
                 listed_sizes: HashMap::new(),
+                omit: Vec::new(),
             },
         );
     }
@@ -290,7 +298,8 @@ fn gate(
         conditional: conditional.is_some(),
         status: 200,
     };
-    if w.settings.fail_every > 0 && n.is_multiple_of(w.settings.fail_every) {
+    let failing = w.settings.fail_prefixes.iter().any(|p| path.starts_with(p));
+    if failing || (w.settings.fail_every > 0 && n.is_multiple_of(w.settings.fail_every)) {
         log.status = 502;
         w.log.push(log);
         return Err((StatusCode::BAD_GATEWAY, "<html>502 Bad Gateway</html>").into_response());
@@ -385,7 +394,26 @@ fn owner_json(base: &str, login: &str, org: bool) -> Value {
     })
 }
 
-fn repo_json(base: &str, r: &Repo) -> Value {
+/// Removes what the JSON pointer `pointer` points at.
+fn remove_pointer(v: &mut Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    if let Some(Value::Object(o)) = v.pointer_mut(parent) {
+        o.remove(key);
+    }
+}
+
+/// A repository object as this fake sends it (with `r.omit` left out).
+pub fn repo_json(base: &str, r: &Repo) -> Value {
+    let mut v = full_repo_json(base, r);
+    for p in &r.omit {
+        remove_pointer(&mut v, p);
+    }
+    v
+}
+
+fn full_repo_json(base: &str, r: &Repo) -> Value {
     json!({
         "id": r.id,
         "node_id": format!("R_{}", r.id),
