@@ -92,6 +92,12 @@ async fn browser(driver_url: &str, profile: &Path) -> Client {
 }
 
 fn screenshot_dir() -> PathBuf {
+    // scripts/screenshots points this at docs/screenshots, the README's pictures.
+    if let Some(dir) = std::env::var_os("MCP_REGISTRY_SCREENSHOT_DIR") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        return dir;
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
