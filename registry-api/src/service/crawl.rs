@@ -157,6 +157,26 @@ fn derive_name(rec: &RepoRecord, problems: &mut Vec<Value>) -> Option<String> {
         .map(|n| n.as_str().to_string())
 }
 
+/// The official schema's description: 1 to 100 characters. Longer texts (GitHub descriptions
+/// often are) are cut at a word with an ellipsis; a repository without one gets a plain
+/// sentence naming it.
+fn official_description(found: Option<&str>, full_name: &str) -> String {
+    const MAX: usize = 100;
+    let text = found
+        .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| format!("MCP server from github.com/{full_name}"));
+    if text.chars().count() <= MAX {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX - 1).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > MAX / 2 => cut[..at].trim_end_matches([',', '.', ';', ':']).to_string(),
+        _ => cut,
+    };
+    format!("{cut}…")
+}
+
 /// The listing a repository's files describe, without a version.
 fn listing(rec: &RepoRecord, name: &str) -> Value {
     let sj = rec.server_json.as_ref();
@@ -169,6 +189,7 @@ fn listing(rec: &RepoRecord, name: &str) -> Value {
         })
         .or_else(|| rec.pyproject.as_ref().and_then(|p| p.description.clone()))
         .or_else(|| rec.description.clone());
+    let description = official_description(description.as_deref(), &rec.full_name);
     let mut packages: Vec<Value> = sj.map(|s| s.packages.clone()).unwrap_or_default();
     if packages.is_empty() {
         if let Some(p) = &rec.package_json
@@ -196,9 +217,7 @@ fn listing(rec: &RepoRecord, name: &str) -> Value {
         json!(protocol::formats::SERVER_SCHEMA_URL),
     );
     m.insert("name".into(), json!(name));
-    if let Some(d) = description {
-        m.insert("description".into(), json!(d));
-    }
+    m.insert("description".into(), json!(description));
     if let Some(t) = sj.and_then(|s| s.title.clone()) {
         m.insert("title".into(), json!(t));
     }
@@ -475,4 +494,30 @@ pub async fn github_facts(
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_fit_the_official_limits() {
+        assert_eq!(official_description(Some("  a  b "), "o/r"), "a b");
+        assert_eq!(
+            official_description(Some(""), "o/r"),
+            "MCP server from github.com/o/r"
+        );
+        assert_eq!(
+            official_description(None, "o/r"),
+            "MCP server from github.com/o/r"
+        );
+        let long = "word ".repeat(60);
+        let d = official_description(Some(&long), "o/r");
+        assert!(d.chars().count() <= 100 && d.ends_with('…'), "{d}");
+        let unbroken = "x".repeat(300);
+        assert_eq!(
+            official_description(Some(&unbroken), "o/r").chars().count(),
+            100
+        );
+    }
 }
