@@ -3,10 +3,13 @@
 pub mod api;
 pub mod error;
 pub mod formats;
+pub mod grant;
 pub mod log;
 pub mod manifest;
 pub mod minisign;
 pub mod names;
+pub mod oci_tag;
+pub mod ownership;
 pub mod scan;
 pub mod trust;
 

@@ -15,6 +15,7 @@ use crate::formats::package_ref::{
 use crate::formats::registry::{DOCKER_HUB_HOST, DOCKER_HUB_LIBRARY, MCPB, NPM, NUGET, OCI, PYPI};
 use crate::formats::{SERVER_NAME_MAX_LEN, SERVER_NAME_MIN_LEN, VERSION_MAX_LEN};
 use crate::manifest::digest::ContentDigest;
+use crate::oci_tag::{OciParts, split_reference};
 
 /// Implements `Serialize` (via `Display`) and `Deserialize` (via `FromStr`) for a string type.
 macro_rules! string_serde {
@@ -655,12 +656,10 @@ impl PackageRef {
         let mut s = format!("{registry_type}:{identifier}");
         // An OCI identifier may pin itself with a tag or digest; a bundle URL is the release
         // itself. Otherwise the version is appended with the registry's separator.
-        let oci_pinned = registry_type == OCI
-            && (identifier.contains('@')
-                || identifier
-                    .rsplit('/')
-                    .next()
-                    .is_some_and(|c| c.contains(':')));
+        let oci_pinned = registry_type == OCI && {
+            let parts = split_reference(identifier);
+            parts.tag.is_some() || parts.digest.is_some()
+        };
         let appended = match (version, registry_type) {
             (None, _) | (_, MCPB) => None,
             (Some(_), OCI) if oci_pinned => None,
@@ -917,27 +916,17 @@ fn parse_nuget(input: &str, rest: &str) -> Result<PackageRef, Error> {
 }
 
 fn parse_oci(input: &str, rest: &str) -> Result<PackageRef, Error> {
-    let (reference, digest) = match rest.split_once('@') {
-        Some((reference, digest)) => {
-            let digest = digest.parse::<ContentDigest>().map_err(|_| {
+    let OciParts { name, tag, digest } = split_reference(rest);
+    let digest = digest
+        .map(|d| {
+            d.parse::<ContentDigest>().map_err(|_| {
                 pkg_error(
                     input,
                     "an OCI digest is @sha256: followed by 64 lowercase hex digits",
                 )
-            })?;
-            (reference, Some(digest))
-        }
-        None => (rest, None),
-    };
-    // A tag follows the last colon after the last slash (a colon before it is a port).
-    let last_slash = reference.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match reference[last_slash..].rfind(':') {
-        Some(colon) => {
-            let colon = last_slash + colon;
-            (&reference[..colon], Some(&reference[colon + 1..]))
-        }
-        None => (reference, None),
-    };
+            })
+        })
+        .transpose()?;
     if name.is_empty() || name.len() > OCI_NAME_MAX_LEN {
         return Err(pkg_error(input, "an OCI name has 1 to 255 characters"));
     }

@@ -6,6 +6,7 @@ use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use protocol::SecretKey;
 use protocol::api::OperatorAction;
+use protocol::minisign::TrustedComment;
 use registry::Config;
 use registry::db::Db;
 use registry::service::log::Log;
@@ -124,7 +125,8 @@ pub(crate) async fn admin(config: &Config, args: AdminArgs) -> anyhow::Result<()
     let signature = key
         .sign(
             text.as_bytes(),
-            &format!("timestamp:{issued_at}\toperator:{action} {subject}"),
+            &TrustedComment::operator(u64::try_from(issued_at).unwrap_or(0), action, &subject)
+                .to_string(),
         )
         .map_err(|e| anyhow!("cannot sign the statement: {e}"))?;
     let (db, log) = open_db(config).await?;

@@ -50,7 +50,9 @@ pub(crate) enum Command {
 
     /// Publish a release manifest to a registry, signed with your key, and show its verdict.
     ///
-    /// Uses MANIFEST.minisig when it exists; otherwise signs the manifest and writes it.
+    /// With --secret-key, always signs the manifest as it is now (writing MANIFEST.minisig).
+    /// Without it, uses MANIFEST.minisig only if it verifies over the current manifest, checked
+    /// before upload; with no signature file, signs with mcp-sign.key.
     Publish(PublishArgs),
 
     /// Withdraw a release (it stays readable, with the verdict `yanked`).
@@ -250,13 +252,22 @@ pub(crate) struct PublishArgs {
     #[command(flatten)]
     pub(crate) registry: RegistryArg,
 
-    /// The secret key to sign with, when there is no signature file yet.
-    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
-    pub(crate) secret_key: PathBuf,
+    /// Sign the manifest as it is now with this secret key, replacing any signature file.
+    /// Without it, an existing signature file is used only if it verifies over the current
+    /// manifest (see --public-key); with no signature file, mcp-sign.key signs
+    /// [default: mcp-sign.key].
+    #[arg(long, short = 's', value_name = "PATH")]
+    pub(crate) secret_key: Option<PathBuf>,
 
     /// The signature file [default: MANIFEST.minisig].
     #[arg(long, short = 'x', value_name = "PATH")]
     pub(crate) signature: Option<PathBuf>,
+
+    /// The public key an existing signature file is checked with before upload [default: the
+    /// first with the signature's key id of .well-known/mcp-sign.pub in the manifest's folder
+    /// or a parent, and mcp-sign.pub beside the manifest or here].
+    #[arg(long, short = 'p', value_name = "PATH")]
+    pub(crate) public_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

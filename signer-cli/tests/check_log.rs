@@ -38,6 +38,8 @@ struct World {
     /// Kept alive: it serves the key file for namespace proofs.
     _gh: github::FakeGithub,
     key: SecretKey,
+    /// The registry's database, for tests that play a registry breaking its own rules.
+    db: registry::db::Db,
 }
 
 const ARTIFACT: &[u8] = b"the npm tarball of 1.0.0";
@@ -89,7 +91,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();
         let key = key.unwrap_or_else(|| SecretKey::generate(&mut rand_core::OsRng));
-        let (url, gh) = rt.block_on(async {
+        let (url, gh, db) = rt.block_on(async {
             let gh = github::FakeGithub::start().await;
             gh.add_repo("octo", "weather", Some(key.public_key().to_file_string()));
             let mut config = registry::Config::for_data_dir(&dir.path().join("data"));
@@ -99,10 +101,11 @@ impl World {
             config.write_rate_limit = 0;
             config.log_key_file = log_key.map(Path::to_path_buf);
             let state = registry::open(&config, false).await.unwrap();
+            let db = state.db.clone();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
             tokio::spawn(registry::serve(listener, state, std::future::pending()));
-            (url, gh)
+            (url, gh, db)
         });
         let w = World {
             rt,
@@ -110,6 +113,7 @@ impl World {
             url,
             _gh: gh,
             key,
+            db,
         };
         post(
             &format!("{}/v1/keys", w.url),
@@ -534,6 +538,92 @@ fn log_verify_monitors_the_whole_log() {
         "{}",
         text(&o)
     );
+}
+
+/// A registry that breaks the grant rule: the key is proven through github.com/octo/weather,
+/// yet the log holds a release of io.github.octo/other whose repository is octo/other, which
+/// the registry's publish refuses. The monitor applies the same rule (`protocol::grant`) and
+/// refuses it too; before, it checked only the namespace and accepted it.
+#[test]
+fn log_verify_refuses_a_release_outside_the_proven_repository() {
+    let w = World::start(None, None);
+    w.publish("1.0.0");
+    let forged = serde_json::to_string_pretty(&json!({
+        "$schema": protocol::formats::SERVER_SCHEMA_URL,
+        "name": "io.github.octo/other",
+        "description": "Not covered by the key's proof",
+        "version": "1.0.0",
+        "repository": {"url": "https://github.com/octo/other", "source": "github"},
+        "packages": [{"registryType": "npm", "identifier": "@octo/other", "version": "1.0.0",
+                      "transport": {"type": "stdio"}}]
+    }))
+    .unwrap();
+    let signature = sign(&w.key, forged.as_bytes());
+
+    // The registry itself refuses to publish it...
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{}/v1/publish", w.url))
+        .json(&json!({"manifest": forged, "signature": signature}))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403, "{}", r.text().unwrap());
+
+    // ...so a misbehaving one writes the leaf straight into its log, and serves the manifest.
+    let record = protocol::log::LogRecord::Release {
+        name: "io.github.octo/other".into(),
+        version: "1.0.0".into(),
+        manifest_sha256: hex::encode(Sha256::digest(forged.as_bytes())),
+        key_id: w.key.key_id().to_string(),
+        signature,
+        time_ms: now_secs() * 1000,
+    };
+    w.rt.block_on(async {
+        let mut tx = w.db.begin().await.unwrap();
+        registry::service::log::append(&mut tx, &w.db, &record)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    });
+    let rewrite: Rewrite = Arc::new(move |pq: &str, body: Vec<u8>| {
+        if !pq.starts_with("/v1/verify") || !pq.contains("other") {
+            return (pq.to_string(), None);
+        }
+        // Answer with the legitimate release's response, carrying the forged manifest.
+        let path = "/v1/verify?server=io.github.octo%2Fweather&version=1.0.0".to_string();
+        if body.is_empty() {
+            return (path, None);
+        }
+        let mut v: Value = serde_json::from_slice(&body).unwrap();
+        v["manifest"] = json!(forged);
+        (path, Some(serde_json::to_vec(&v).unwrap()))
+    });
+    let p = proxy(&w, rewrite);
+    let key = registry_key(&w);
+    let c = w.client_dir("monitor");
+    let o = mcp_sign(
+        &c,
+        &[
+            "--json",
+            "log",
+            "verify",
+            "--registry",
+            &p,
+            "--registry-key",
+            &key,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let j = json_of(&o);
+    let problems = j["problems"].to_string();
+    assert!(
+        problems.contains("io.github.octo/other@1.0.0: key")
+            && problems.contains(
+                "does not cover this server with repository https://github.com/octo/other"
+            ),
+        "{problems}"
+    );
+    // Only that release is refused: the signatures and the tree check out.
+    assert_eq!(j["problems"].as_array().unwrap().len(), 1, "{problems}");
 }
 
 // --- tool pins (issue 7: rug pulls) -----------------------------------------------------------

@@ -152,18 +152,28 @@ fn keygen_register_publish_verify_yank_revoke() {
         "{answer}"
     );
 
-    // A new version with the old signature file lying around: refused, with the fix named.
+    // The release flow (issue 17, item 9): edit the manifest to the next version in the same
+    // folder. Without --secret-key the old signature file is checked locally (with the
+    // mcp-sign.pub beside the manifest) and refused before anything is uploaded.
     let next = std::fs::read_to_string(&manifest)
         .expect("read")
         .replace("1.0.0", "1.1.0");
     std::fs::write(&manifest, next).expect("write");
     let o = mcp_sign(&["publish", p(&manifest), "--registry", &registry_url]);
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
     assert!(
-        !o.status.success() && text(&o).contains("delete it"),
-        "{}",
-        text(&o)
+        out.contains("does not verify over the current")
+            && out.contains("it was made for io.github.octo/weather@1.0.0, and the manifest is now io.github.octo/weather@1.1.0")
+            && out.contains("Nothing was uploaded")
+            && out.contains("--secret-key"),
+        "{out}"
     );
-    std::fs::remove_file(dir.path().join("server.json.minisig")).expect("rm");
+    let verdict = get(&format!(
+        "{registry_url}/v1/verify?server=io.github.octo/weather&version=1.1.0"
+    ));
+    assert_eq!(verdict["verdict"]["level"], "unknown", "{verdict}");
+    // With --secret-key the manifest is signed as it is now, replacing the stale signature.
     let o = mcp_sign(&[
         "publish",
         p(&manifest),
@@ -173,9 +183,14 @@ fn keygen_register_publish_verify_yank_revoke() {
         &registry_url,
     ]);
     assert!(
-        o.status.success() && text(&o).contains("1.1.0"),
+        o.status.success() && text(&o).contains("1.1.0") && text(&o).contains("trust: signed"),
         "{}",
         text(&o)
+    );
+    let sig = std::fs::read_to_string(dir.path().join("server.json.minisig")).expect("sig");
+    assert!(
+        sig.contains("\tserver:io.github.octo/weather@1.1.0"),
+        "the signature file is the new one: {sig}"
     );
 
     let o = mcp_sign(&[
@@ -302,6 +317,81 @@ fn keygen_register_publish_verify_yank_revoke() {
         o.status.success() && text(&o).contains("trust: signed"),
         "{}",
         text(&o)
+    );
+}
+
+/// Without --secret-key, a signature file is used only if a local public key verifies it over
+/// the current bytes; every refusal happens before the registry is contacted (here there is
+/// none listening).
+#[test]
+fn publish_checks_an_existing_signature_locally() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (public, secret) = (dir.path().join("k.pub"), dir.path().join("k.key"));
+    let o = mcp_sign(&[
+        "keygen",
+        "--no-password",
+        "-p",
+        p(&public),
+        "-s",
+        p(&secret),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let manifest = dir.path().join("server.json");
+    let json = |version: &str, description: &str| {
+        serde_json::to_string_pretty(&serde_json::json!({
+            "$schema": protocol::formats::SERVER_SCHEMA_URL,
+            "name": "io.github.octo/weather",
+            "description": description,
+            "version": version,
+            "repository": {"url": "https://github.com/octo/weather", "source": "github"},
+        }))
+        .expect("json")
+    };
+    std::fs::write(&manifest, json("1.0.0", "Weather")).expect("write");
+    let o = mcp_sign(&["sign", p(&manifest), "-s", p(&secret)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let offline = "http://127.0.0.1:1";
+
+    // The same version, edited after signing: refused, saying so.
+    std::fs::write(&manifest, json("1.0.0", "Weather, edited")).expect("write");
+    let o = mcp_sign(&[
+        "publish",
+        p(&manifest),
+        "-p",
+        p(&public),
+        "--registry",
+        offline,
+    ]);
+    let out = text(&o);
+    assert!(
+        !o.status.success()
+            && out.contains("the manifest was changed after it was signed")
+            && out.contains("Nothing was uploaded"),
+        "{out}"
+    );
+
+    // No public key to check with (k.pub is not a name publish looks for): refused, naming
+    // the key id and the ways out.
+    let o = mcp_sign(&["publish", p(&manifest), "--registry", offline]);
+    let out = text(&o);
+    assert!(
+        !o.status.success()
+            && out.contains("cannot check")
+            && out.contains("--public-key")
+            && out.contains("--secret-key"),
+        "{out}"
+    );
+
+    // The key in .well-known/ of the project is found; a signature that verifies goes on to
+    // the upload (which fails here only because no registry listens).
+    std::fs::write(&manifest, json("1.0.0", "Weather")).expect("write");
+    std::fs::create_dir_all(dir.path().join(".well-known")).expect("mkdir");
+    std::fs::copy(&public, dir.path().join(".well-known/mcp-sign.pub")).expect("copy");
+    let o = mcp_sign(&["publish", p(&manifest), "--registry", offline]);
+    let out = text(&o);
+    assert!(
+        !o.status.success() && out.contains("Using the signature") && !out.contains("cannot check"),
+        "{out}"
     );
 }
 

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::{LogRecord, LogVerifier, SignedCheckpoint, hash_from_base64, leaf_hash, log_err};
 use crate::api::{LogEntryProof, VerifyResponse};
 use crate::error::Result;
+use crate::grant::{Grant, covers};
 use crate::{PublicKey, Signature};
 
 /// What checked out.
@@ -138,28 +139,22 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
             "the key record is for key {proven_id}, but the release was signed by {key_id}"
         )));
     }
-    let server_ns = name.split('/').next().unwrap_or("");
-    if !server_ns.eq_ignore_ascii_case(&namespace) {
+    // The same rule the registry applies at publish time (`grant::covers`).
+    let repository_url = m
+        .get("repository")
+        .and_then(|r| r.get("url"))
+        .and_then(|u| u.as_str());
+    let grant = Grant {
+        namespace: &namespace,
+        proof_kind: &proof_kind,
+        proof_target: &proof_target,
+    };
+    if !covers(&grant, &name, repository_url) {
         return Err(log_err(format!(
-            "key {key_id} is proven for {namespace}, not for {server_ns}"
+            "key {key_id} is proven for {namespace} through {proof_kind} {proof_target}, which \
+             does not cover {name} with repository {:?}",
+            repository_url.unwrap_or("none")
         )));
-    }
-    if proof_kind == "github" {
-        // A GitHub proof covers only the servers whose repository is the proven one.
-        let repo = m
-            .get("repository")
-            .and_then(|r| r.get("url"))
-            .and_then(|u| u.as_str())
-            .unwrap_or("")
-            .trim_end_matches('/')
-            .trim_end_matches(".git")
-            .to_ascii_lowercase();
-        if repo != format!("https://github.com/{proof_target}") {
-            return Err(log_err(format!(
-                "key {key_id} is proven through the repository {proof_target}, which does not \
-                 cover a server whose repository is {repo:?}"
-            )));
-        }
     }
     if key_ev.index > release.index {
         return Err(log_err(format!(

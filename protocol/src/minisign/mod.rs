@@ -6,6 +6,7 @@
 //! - [`SecretKey`]: `minisign.key` files, scrypt-encrypted (`Sc`) or not; signing prehashed
 //!   (`ED`: Ed25519 over the BLAKE2b-512 of the data, never Ed25519ph), whole or streamed.
 //! - [`Signature`]: the four-line `.minisig` file.
+//! - [`TrustedComment`]: the `timestamp:…\t<subject>` comments mcp-sign and the registry sign.
 //!
 //! Nothing here does I/O: callers pass file contents, data and randomness in.
 
@@ -13,11 +14,13 @@ mod key_id;
 mod public_key;
 mod secret_key;
 mod signature;
+mod trusted_comment;
 
 pub use key_id::KeyId;
 pub use public_key::{PublicKey, StreamVerifier};
 pub use secret_key::{KdfLimits, KdfParams, SecretKey, StreamSigner};
 pub use signature::{Signature, SignatureAlgorithm};
+pub use trusted_comment::{CommentSubject, TrustedComment};
 pub use zeroize::Zeroizing;
 
 use base64::Engine as _;

@@ -105,7 +105,7 @@ pub async fn check(
     if result.state != PackageState::Matched {
         return result;
     }
-    let owner = doc.get(NPM_OWNERSHIP_FIELD).and_then(Value::as_str);
+    let owner = protocol::ownership::npm_server_name(&doc);
     match owner {
         Some(n) if n == server => {
             result.ownership = Some(format!("{NPM_OWNERSHIP_FIELD} {n}"));

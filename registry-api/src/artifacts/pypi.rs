@@ -2,6 +2,7 @@
 //! `digests.sha256`; `info.description` (the README) holds `mcp-name: <server name>`.
 
 use protocol::formats::artifacts::PYPI_OWNERSHIP_MARKER;
+use protocol::ownership::readme_names_server;
 use serde_json::Value;
 
 use super::plan::Expected;
@@ -88,7 +89,7 @@ pub async fn check(
         .pointer("/info/description")
         .and_then(Value::as_str)
         .unwrap_or("");
-    if names_server(readme, server) {
+    if readme_names_server(readme, server) {
         result.ownership = Some(format!("{PYPI_OWNERSHIP_MARKER} {server}"));
         result
     } else {
@@ -99,38 +100,5 @@ pub async fn check(
                  (add that line to the README and publish a new version)"
             ),
         )
-    }
-}
-
-/// Whether `text` has `mcp-name: <server>` with the name ending at a word boundary (so
-/// `io.github.a/b` is not taken for `io.github.a/bc`).
-pub fn names_server(text: &str, server: &str) -> bool {
-    let mut rest = text;
-    while let Some(i) = rest.find(PYPI_OWNERSHIP_MARKER) {
-        let after = rest[i + PYPI_OWNERSHIP_MARKER.len()..].trim_start_matches([' ', '\t']);
-        if let Some(tail) = after.strip_prefix(server)
-            && tail
-                .chars()
-                .next()
-                .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '/')))
-        {
-            return true;
-        }
-        rest = &rest[i + PYPI_OWNERSHIP_MARKER.len()..];
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mcp_name_marker() {
-        let s = "io.github.a/b";
-        assert!(names_server("# T\n\n<!-- mcp-name: io.github.a/b -->\n", s));
-        assert!(names_server("mcp-name:io.github.a/b", s));
-        assert!(!names_server("mcp-name: io.github.a/bc", s));
-        assert!(!names_server("name: io.github.a/b", s));
     }
 }

@@ -59,13 +59,12 @@ pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
         // Store the name the way lookups compare it (PEP 503 for PyPI, ...); names the
         // parser does not understand are kept as written. An OCI identifier may carry its tag.
         let (normalized, version) = match PackageRef::from_parts(registry_type, identifier, None) {
-            Ok(r) => {
-                let tag = r.version().map(|v| v.as_str().to_string());
-                (
-                    r.normalized_name(),
-                    tag.unwrap_or_else(|| version.to_string()),
-                )
-            }
+            Ok(r) => (
+                r.normalized_name(),
+                protocol::oci_tag::entry_version(registry_type, identifier, Some(version))
+                    .unwrap_or(version)
+                    .to_string(),
+            ),
             Err(_) => (identifier.to_string(), version.to_string()),
         };
         packages.push((registry_type.to_string(), normalized, version));
@@ -77,44 +76,13 @@ pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
     })
 }
 
-/// `https://github.com/Owner/Repo(.git)(/)` → `owner/repo`; `None` for other URLs.
-pub fn github_repository(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).ok()?;
-    if parsed.scheme() != "https" || !parsed.host_str()?.eq_ignore_ascii_case("github.com") {
-        return None;
-    }
-    let mut segments = parsed.path_segments()?.filter(|s| !s.is_empty());
-    let owner = segments.next()?;
-    let repo = segments.next()?;
-    if segments.next().is_some() {
-        return None;
-    }
-    let repo = repo.strip_suffix(".git").unwrap_or(repo);
-    Some(format!("{owner}/{repo}").to_ascii_lowercase())
-}
+/// `https://github.com/Owner/Repo(.git)(/)` → `owner/repo`; `None` for other URLs. The rule
+/// lives in protocol, with the grant coverage that depends on it.
+pub use protocol::grant::github_repository;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn github_repository_normalises() {
-        assert_eq!(
-            github_repository("https://github.com/Foo/Bar").as_deref(),
-            Some("foo/bar")
-        );
-        assert_eq!(
-            github_repository("https://github.com/foo/bar.git/").as_deref(),
-            Some("foo/bar")
-        );
-        assert_eq!(github_repository("http://github.com/foo/bar"), None);
-        assert_eq!(github_repository("https://gitlab.com/foo/bar"), None);
-        assert_eq!(
-            github_repository("https://github.com/foo/bar/tree/main"),
-            None
-        );
-        assert_eq!(github_repository("https://github.com/foo"), None);
-    }
 
     #[test]
     fn manifest_facts_reads_packages() {

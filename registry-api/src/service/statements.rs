@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use protocol::api::{ReleaseInfo, Statement, YankRequest};
 use protocol::formats::STATEMENT_MAX_SKEW_SECS;
+use protocol::grant;
 use protocol::{PublicKey, Signature};
 
 use crate::clock::{now_ms, now_secs};
@@ -12,7 +13,7 @@ use crate::db::keys::{GrantRow, KeyRow};
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
-use crate::service::{github_repository, latest, views};
+use crate::service::{latest, views};
 
 /// Parses a `.minisig` text from a request.
 pub fn parse_signature(text: &str) -> Result<Signature> {
@@ -60,14 +61,18 @@ pub async fn covering_grant(
     repository_url: Option<&str>,
 ) -> Result<GrantRow> {
     let grants = db::keys::grants_of_key(db, key_id).await?;
-    let repository = repository_url.and_then(github_repository);
+    // The rule clients check too (`mcp-sign check`, `log verify`): one function in protocol.
     let found = grants.iter().find(|g| {
         g.namespace.eq_ignore_ascii_case(namespace)
-            && match g.proof_kind.as_str() {
-                "domain" => true,
-                "github" => repository.as_deref() == Some(g.proof_target.as_str()),
-                _ => false,
-            }
+            && grant::covers(
+                &grant::Grant {
+                    namespace: &g.namespace,
+                    proof_kind: &g.proof_kind,
+                    proof_target: &g.proof_target,
+                },
+                name,
+                repository_url,
+            )
     });
     if let Some(g) = found {
         return Ok(g.clone());

@@ -12,7 +12,10 @@ use std::str::FromStr;
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
 use protocol::api::VerifyResponse;
+use protocol::formats::RELEASE_META_KEY;
 use protocol::log::evidence::check_release;
+use protocol::manifest::digest::ContentDigest;
+use protocol::oci_tag;
 use protocol::trust::TrustLevel;
 use protocol::{PackageRef, Version};
 use serde_json::{Value, json};
@@ -216,6 +219,23 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
             .as_deref()
             .and_then(|m| serde_json::from_str(m).ok())
             .unwrap_or(Value::Null);
+        // The release extension's image digests, for `oci:…@sha256:` questions.
+        let signed_digests: Vec<(String, String, Option<ContentDigest>)> = manifest
+            .get("_meta")
+            .and_then(|m| m.get(RELEASE_META_KEY))
+            .and_then(|r| r.get("artifacts"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                let get = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                let digest = a
+                    .get("ociDigest")
+                    .and_then(Value::as_str)
+                    .and_then(|d| d.parse().ok());
+                (get("registryType"), get("identifier"), digest)
+            })
+            .collect();
         let names_it = manifest
             .get("packages")
             .and_then(Value::as_array)
@@ -228,14 +248,12 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
                     .unwrap_or("");
                 let id = pkg.get("identifier").and_then(Value::as_str).unwrap_or("");
                 let v = pkg.get("version").and_then(Value::as_str);
-                // The version is the package's, or an OCI tag inside the identifier.
-                let tagged = PackageRef::from_parts(rt, id, None)
-                    .ok()
-                    .and_then(|r| r.version().map(|x| x.as_str().to_string()));
-                p.names_package(rt, id)
-                    && p.version().is_none_or(|want| {
-                        v == Some(want.as_str()) || tagged.as_deref() == Some(want.as_str())
-                    })
+                let signed = signed_digests
+                    .iter()
+                    .find(|(art_rt, art_id, _)| art_rt == rt && art_id == id)
+                    .and_then(|(_, _, d)| d.as_ref());
+                // The same rule the registry stores packages by (tag in the identifier wins).
+                oci_tag::reference_names_entry(p, rt, id, v, signed)
             });
         if names_it {
             report.pass(

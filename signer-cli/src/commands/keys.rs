@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::formats::{MANIFEST_MAX_LEN, WELL_KNOWN_KEY_PATH, minisign as layout};
-use protocol::minisign::{Zeroizing, check_trusted_comment};
+use protocol::minisign::{TrustedComment, Zeroizing, check_trusted_comment};
 use protocol::{PublicKey, SecretKey, Signature};
 use rand_core::OsRng;
 use serde_json::json;
@@ -266,11 +266,8 @@ fn default_comment(file: &Path, data: Option<&[u8]>, now: u64, out: &Output) -> 
     if let Some(data) = data {
         match protocol::Manifest::parse(data) {
             Ok(manifest) => {
-                return format!(
-                    "timestamp:{now}\tserver:{}@{}",
-                    manifest.name(),
-                    manifest.version()
-                );
+                return TrustedComment::release(now, manifest.name(), manifest.version())
+                    .to_string();
             }
             Err(err)
                 if file
@@ -287,15 +284,12 @@ fn default_comment(file: &Path, data: Option<&[u8]>, now: u64, out: &Output) -> 
             Err(_) => {}
         }
     }
-    // The name goes into a one-line comment: keep it one line whatever the file is called.
+    // `TrustedComment::file` keeps the name one field whatever the file is called.
     let name = file
         .file_name()
-        .map(|n| n.to_string_lossy().replace(['\n', '\r', '\0'], "_"))
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    format!(
-        "timestamp:{now}\tfile:{name}\t{}",
-        layout::TRUSTED_COMMENT_HASHED_TAG
-    )
+    TrustedComment::file(now, &name).to_string()
 }
 
 fn first_line(s: &str) -> &str {

@@ -5,7 +5,8 @@
 //! key and its root; every tile against the recomputed hashes; consistency with the last
 //! checkpoint this client saw (recomputed locally, and with the registry's proof); and every
 //! signature in the log: releases (fetching each manifest by name and version and checking its
-//! SHA-256), key rotations, revocations and yanks, with the keys as the log itself recorded them;
+//! SHA-256, and that the key's logged grant covers it by `protocol::grant::covers`, the rule the
+//! registry applies), key rotations, revocations and yanks, with the keys as the log itself recorded them;
 //! artifact checks must follow the release they check, and operator statements verify with
 //! `--operator-key`.
 
@@ -18,7 +19,7 @@ use protocol::log::tile::decode_bundle;
 use protocol::log::{
     Hash, LogRecord, TilePath, VecReader, leaf_hash, stored_hash_index, stored_hashes_of, tree_hash,
 };
-use protocol::{PublicKey, Signature};
+use protocol::{PublicKey, Signature, grant};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -28,11 +29,46 @@ use crate::cli::LogVerifyArgs;
 use crate::output::Output;
 use crate::{EXIT_VERIFICATION_FAILED, Reported};
 
+/// What a key grant in the log says the key may sign (`protocol::grant`).
+#[derive(Debug)]
+struct LoggedGrant {
+    namespace: String,
+    proof_kind: String,
+    proof_target: String,
+}
+
 #[derive(Debug, Default)]
 struct KeyState {
     public: Option<PublicKey>,
-    namespaces: Vec<String>,
+    grants: Vec<LoggedGrant>,
     revoked: bool,
+}
+
+impl KeyState {
+    /// Whether one of the key's logged grants covers the release, as the registry decides
+    /// at publish time.
+    fn covers(&self, name: &str, repository_url: Option<&str>) -> bool {
+        self.grants.iter().any(|g| {
+            grant::covers(
+                &grant::Grant {
+                    namespace: &g.namespace,
+                    proof_kind: &g.proof_kind,
+                    proof_target: &g.proof_target,
+                },
+                name,
+                repository_url,
+            )
+        })
+    }
+
+    fn proven_for(&self) -> String {
+        let list: Vec<String> = self
+            .grants
+            .iter()
+            .map(|g| format!("{} via {} {}", g.namespace, g.proof_kind, g.proof_target))
+            .collect();
+        list.join(", ")
+    }
 }
 
 fn verify_sig(key: &PublicKey, data: &[u8], sig: &str) -> std::result::Result<(), String> {
@@ -178,6 +214,8 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 key_id,
                 public_key,
                 namespace,
+                proof_kind,
+                proof_target,
                 rotated_from,
                 rotation_signature,
                 rotation_issued_at,
@@ -218,7 +256,11 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 }
                 let k = keys.entry(key_id).or_default();
                 k.public = Some(public);
-                k.namespaces.push(namespace.to_ascii_lowercase());
+                k.grants.push(LoggedGrant {
+                    namespace,
+                    proof_kind,
+                    proof_target,
+                });
             }
             LogRecord::KeyRevoke {
                 key_id,
@@ -360,12 +402,6 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                         "entry {i}: {name}@{version} logged after its key {key_id} was revoked"
                     ));
                 }
-                let ns = name.split('/').next().unwrap_or("").to_ascii_lowercase();
-                if !k.namespaces.contains(&ns) {
-                    problems.push(format!(
-                        "entry {i}: {name}@{version}: key {key_id} has no logged proof for {ns}"
-                    ));
-                }
                 let resp: VerifyResponse = match client.get_json(&format!(
                     "/v1/verify?server={}&version={}",
                     query_value(&name),
@@ -393,6 +429,20 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                     && let Err(e) = verify_sig(public, manifest.as_bytes(), &signature)
                 {
                     problems.push(format!("entry {i}: {name}@{version}: {e}"));
+                }
+                // The grant must cover the release as the registry decides it: a GitHub proof
+                // covers only the servers whose repository is the proven one.
+                let repository_url = serde_json::from_str::<serde_json::Value>(&manifest)
+                    .ok()
+                    .and_then(|m| m.pointer("/repository/url")?.as_str().map(str::to_owned));
+                if sha == manifest_sha256 && !k.covers(&name, repository_url.as_deref()) {
+                    problems.push(format!(
+                        "entry {i}: {name}@{version}: key {key_id} is proven for [{}], which does \
+                         not cover this server with repository {}: the registry should have \
+                         refused it",
+                        k.proven_for(),
+                        repository_url.as_deref().unwrap_or("none")
+                    ));
                 }
                 if releases % 50 == 0 {
                     out.note(&format!("signatures: {releases} releases checked"));

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use protocol::Manifest;
+use protocol::formats::artifacts::NPM_OWNERSHIP_FIELD;
 use protocol::formats::release::{COMMIT_SHA1_HEX_LEN, COMMIT_SHA256_HEX_LEN};
 use protocol::formats::{
     MANIFEST_MAX_LEN, RELEASE_FORMAT_VERSION, RELEASE_META_KEY, SERVER_SCHEMA_URL, registry,
@@ -397,7 +398,7 @@ fn read_project(dir: &Path) -> Result<(Map<String, Value>, Source)> {
     let mut missing_mcp_name = false;
     if package_json.is_file() {
         let value = read_json(&package_json)?;
-        if value.get("mcpName").is_some() {
+        if protocol::ownership::npm_server_name(&value).is_some() {
             return Ok((
                 from_package_json(&value, &package_json)?,
                 Source::PackageJson,
@@ -433,7 +434,8 @@ fn from_package_json(pkg: &Value, path: &Path) -> Result<Map<String, Value>> {
     let field = |key: &str| {
         str_field(pkg, key).with_context(|| format!("{} has no \"{key}\" string", path.display()))
     };
-    let mcp_name = field("mcpName")?;
+    let mcp_name = protocol::ownership::npm_server_name(pkg)
+        .with_context(|| format!("{} has no \"{NPM_OWNERSHIP_FIELD}\" string", path.display()))?;
     let name = field("name")?;
     let version = field("version")?;
     let description = str_field(pkg, "description").unwrap_or_default();
@@ -512,7 +514,11 @@ fn from_pyproject(path: &Path, dir: &Path) -> Result<Map<String, Value>> {
         (Some(p), None) if p.is_file() => Some(files::read_to_string(p)?),
         _ => None,
     };
-    let Some(mcp_name) = readme_text.as_deref().and_then(find_mcp_name) else {
+    let Some(mcp_name) = readme_text
+        .as_deref()
+        .and_then(|t| protocol::ownership::readme_server_names(t).next())
+        .map(str::to_owned)
+    else {
         let where_ = readme
             .as_ref()
             .map_or_else(|| "the README".to_owned(), |p| p.display().to_string());
@@ -566,20 +572,6 @@ fn from_pyproject(path: &Path, dir: &Path) -> Result<Map<String, Value>> {
         }]),
     );
     Ok(doc)
-}
-
-/// The server name from an `mcp-name: <name>` line (often inside an HTML comment).
-fn find_mcp_name(text: &str) -> Option<String> {
-    text.match_indices("mcp-name:").find_map(|(at, marker)| {
-        let rest = text[at + marker.len()..].trim_start();
-        let token: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '_' | '-'))
-            .collect();
-        // `-->` right after the name is not part of it.
-        let token = token.trim_end_matches(['-', '.']);
-        (!token.is_empty()).then(|| token.to_owned())
-    })
 }
 
 /// server.json's `repository` from a package manager's repository URL: `git+https://…git`,

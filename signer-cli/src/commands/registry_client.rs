@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::api::{ErrorBody, Statement};
+use protocol::minisign::TrustedComment;
 use protocol::{SecretKey, Signature};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -119,8 +120,9 @@ pub(crate) fn now_secs() -> i64 {
 /// Signs a statement's canonical text; the trusted comment names the action.
 pub(crate) fn sign_statement(key: &SecretKey, statement: &Statement<'_>) -> Result<Signature> {
     let text = statement.to_text().map_err(|e| anyhow!(e))?;
-    let comment = format!("timestamp:{}\tstatement:{}", now_secs(), statement.action());
-    Ok(key.sign(text.as_bytes(), &comment)?)
+    let comment =
+        TrustedComment::statement(u64::try_from(now_secs()).unwrap_or(0), statement.action());
+    Ok(key.sign(text.as_bytes(), &comment.to_string())?)
 }
 
 /// `NAME@VERSION` → (name, version). Server names have no `@`, so the first one splits.

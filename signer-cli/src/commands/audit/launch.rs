@@ -543,14 +543,13 @@ fn oci(launcher: &str, args: &[String]) -> Option<Launch> {
         }
     }
     let image = image?;
-    let (rest, digest) = match image.split_once('@') {
-        Some((r, d)) => (r.to_owned(), Some(d.to_owned())),
-        None => (image.clone(), None),
-    };
-    let (name, tag) = match rest.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n.to_owned(), Some(t.to_owned())),
-        _ => (rest, None),
-    };
+    // Split as the registry splits image references (a colon before the last `/` is a port).
+    let parts = protocol::oci_tag::split_reference(&image);
+    let (name, tag, digest) = (
+        parts.name.to_owned(),
+        parts.tag.map(str::to_owned),
+        parts.digest.map(str::to_owned),
+    );
     Some(Launch {
         launcher: launcher.to_owned(),
         source: Source::Oci {
