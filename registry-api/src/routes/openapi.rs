@@ -26,6 +26,8 @@ use super::*;
         keys_recheck::recheck,
         yank::yank,
         unyank::unyank,
+        deprecate::deprecate,
+        deprecate::undeprecate,
         health::health,
         log_checkpoint::checkpoint,
         log_key::key,

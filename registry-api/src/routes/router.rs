@@ -28,6 +28,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/keys/{key_id}/recheck", post(keys_recheck::recheck))
         .route("/v1/yank", post(yank::yank))
         .route("/v1/unyank", post(unyank::unyank))
+        .route("/v1/deprecate", post(deprecate::deprecate))
+        .route("/v1/undeprecate", post(deprecate::undeprecate))
         // The transparency log: C2SP tlog-tiles reads, the log key, proofs.
         .route("/log/checkpoint", get(log_checkpoint::checkpoint))
         .route("/log/key", get(log_key::key))

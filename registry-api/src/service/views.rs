@@ -28,6 +28,7 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
                 key_revoked: row.key_revoked_at.is_some(),
             }),
         yanked: row.yanked_at.map(|_| row.yank_reason.clone()),
+        deprecated: row.deprecated_at.map(|_| row.deprecation_message.clone()),
         malicious: row.malicious_reason.clone(),
         // Every signed release is appended to the log in the transaction that stores it
         // (service::publish), and releases signed before the log existed are appended at
@@ -81,14 +82,76 @@ pub fn origin(row: &ReleaseRow) -> Result<ReleaseOrigin> {
         .ok_or_else(|| Error::Internal(format!("unknown release origin {:?}", row.origin)))
 }
 
-fn status(row: &ReleaseRow) -> ServerStatus {
-    if row.malicious_reason.is_some() {
-        ServerStatus::Deleted
-    } else if row.yanked_at.is_some() || row.key_revoked_at.is_some() {
-        ServerStatus::Deprecated
+/// A release's official lifecycle status, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialStatus {
+    pub status: ServerStatus,
+    pub message: Option<String>,
+    /// Unix ms of the last status change, when known.
+    pub changed_at: Option<i64>,
+}
+
+/// The official status (see `ServerStatus`): `deleted` when the operators took the release
+/// down (flagged malicious) or its maintainer yanked it; else `deprecated` when the maintainer
+/// deprecated it or its key was revoked; else `active`.
+pub fn official_status(row: &ReleaseRow) -> OfficialStatus {
+    let with = |prefix: &str, text: &Option<String>| match text.as_deref() {
+        Some(t) if !t.is_empty() => format!("{prefix}: {t}"),
+        _ => prefix.to_string(),
+    };
+    let (status, message) = if let Some(why) = &row.malicious_reason {
+        (
+            ServerStatus::Deleted,
+            Some(format!("taken down by the registry's operators: {why}")),
+        )
+    } else if row.yanked_at.is_some() {
+        (
+            ServerStatus::Deleted,
+            Some(with("yanked by the maintainer", &row.yank_reason)),
+        )
+    } else if row.deprecated_at.is_some() {
+        // The maintainer's own words, as the official registry shows them.
+        let message = match row.deprecation_message.as_deref() {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => "deprecated by the maintainer".to_string(),
+        };
+        (ServerStatus::Deprecated, Some(message))
+    } else if let (Some(key), Some(_)) = (&row.key_id, row.key_revoked_at) {
+        (
+            ServerStatus::Deprecated,
+            Some(format!(
+                "the maintainer's signing key {key} was revoked: this release is no longer \
+                 trusted; use a release signed with their new key"
+            )),
+        )
     } else {
-        ServerStatus::Active
+        (ServerStatus::Active, None)
+    };
+    // A revocation changes the status of every release of the key without touching them, so
+    // its time comes from the key.
+    let changed_at = match (status, row.key_revoked_at) {
+        (ServerStatus::Deprecated, Some(revoked)) => row
+            .status_changed_at
+            .map_or(Some(revoked), |at| Some(at.max(revoked))),
+        _ => row.status_changed_at,
+    };
+    OfficialStatus {
+        status,
+        message: message.map(within_status_limit),
+        changed_at,
     }
+}
+
+/// Cuts a status message to the official `statusMessage` bound (a yank reason or an operator's
+/// reason with its prefix can be longer).
+fn within_status_limit(message: String) -> String {
+    let max = protocol::formats::STATUS_MESSAGE_MAX_CHARS;
+    if message.chars().count() <= max {
+        return message;
+    }
+    let mut cut: String = message.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The official `{server, _meta}` object.
@@ -99,11 +162,14 @@ pub fn server_response(row: &ReleaseRow) -> Result<ServerResponse> {
             row.name, row.version
         ))
     })?;
+    let lifecycle = official_status(row);
     Ok(ServerResponse {
         server,
         meta: ResponseMeta {
             official: Some(OfficialMeta {
-                status: status(row),
+                status: lifecycle.status,
+                status_message: lifecycle.message,
+                status_changed_at: lifecycle.changed_at.map(rfc3339),
                 published_at: rfc3339(row.published_at),
                 updated_at: rfc3339(row.updated_at),
                 is_latest: row.is_latest,
@@ -132,6 +198,8 @@ pub fn release_info(row: &ReleaseRow) -> Result<ReleaseInfo> {
         key_id: row.key_id.clone(),
         yanked: row.yanked_at.is_some(),
         yank_reason: row.yank_reason.clone(),
+        deprecated: row.deprecated_at.is_some(),
+        deprecation_message: row.deprecation_message.clone(),
         is_latest: row.is_latest,
         trust: verdict(row),
         log: None,
