@@ -447,9 +447,12 @@ async fn yank_unyank_and_replay() {
         let (_, yanked) = app
             .get(&format!("/v0.1/servers/{}/versions/1.1.0", enc(NAME)))
             .await;
+        // The official status of a yank is `deleted` (issue 17), with the reason.
+        let official = &yanked["_meta"][protocol::formats::OFFICIAL_META_KEY];
+        assert_eq!(official["status"], "deleted");
         assert_eq!(
-            yanked["_meta"][protocol::formats::OFFICIAL_META_KEY]["status"],
-            "deprecated"
+            official["statusMessage"],
+            "yanked by the maintainer: broken build"
         );
 
         // Immutable after a yank too.

@@ -252,3 +252,91 @@ pub async fn artifact_checks(
         })
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ReleaseRow {
+        ReleaseRow {
+            id: 1,
+            server_id: 1,
+            name: "io.github.o/s".into(),
+            namespace: "io.github.o".into(),
+            version: "1.0.0".into(),
+            manifest: b"{}".to_vec(),
+            manifest_sha256: "00".into(),
+            signature: Some("sig".into()),
+            key_id: Some("0123456789ABCDEF".into()),
+            origin: "publish".into(),
+            published_at: 1,
+            updated_at: 1,
+            is_latest: true,
+            yanked_at: None,
+            yank_reason: None,
+            deprecated_at: None,
+            deprecation_message: None,
+            status_changed_at: None,
+            last_statement_at: None,
+            key_revoked_at: None,
+            malicious_reason: None,
+            artifacts_state: None,
+            artifacts_problems: None,
+            publisher_vetted: false,
+        }
+    }
+
+    #[test]
+    fn status_mapping_strongest_first() {
+        let mut r = row();
+        assert_eq!(official_status(&r).status, ServerStatus::Active);
+        assert_eq!(official_status(&r).message, None);
+
+        r.key_revoked_at = Some(50);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deprecated);
+        assert!(s.message.unwrap().contains("0123456789ABCDEF was revoked"));
+        assert_eq!(s.changed_at, Some(50), "a revocation's time is the key's");
+
+        r.deprecated_at = Some(20);
+        r.deprecation_message = Some("use 2.0.0".into());
+        r.status_changed_at = Some(20);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deprecated);
+        assert_eq!(s.message.as_deref(), Some("use 2.0.0"));
+        assert_eq!(s.changed_at, Some(50));
+
+        r.yanked_at = Some(60);
+        r.status_changed_at = Some(60);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deleted);
+        assert_eq!(s.message.as_deref(), Some("yanked by the maintainer"));
+        assert_eq!(s.changed_at, Some(60));
+
+        r.malicious_reason = Some("steals tokens".into());
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deleted);
+        assert_eq!(
+            s.message.as_deref(),
+            Some("taken down by the registry's operators: steals tokens")
+        );
+    }
+
+    #[test]
+    fn status_messages_fit_the_official_bound() {
+        let mut r = row();
+        r.yanked_at = Some(1);
+        r.yank_reason = Some("é".repeat(600));
+        let m = official_status(&r).message.unwrap();
+        assert_eq!(
+            m.chars().count(),
+            protocol::formats::STATUS_MESSAGE_MAX_CHARS
+        );
+        assert!(m.ends_with('…'));
+        // The deprecation reason never lowers the level.
+        let mut r = row();
+        let before = verdict(&r).level;
+        r.deprecated_at = Some(1);
+        assert_eq!(verdict(&r).level, before);
+    }
+}
