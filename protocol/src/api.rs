@@ -4,9 +4,10 @@
 //! Two families:
 //! - the official MCP registry's read API (`/v0.1/...`): [`ServerList`], [`ServerResponse`],
 //!   [`ResponseMeta`], with the official `_meta` key and our verdict under our own key;
-//! - our own API (`/v1/...`): publish, keys, yank, verify, stats.
+//! - our own API (`/v1/...`): publish, keys, yank, deprecate, verify, stats.
 //!
-//! Signed statements (key revocation, key rotation, yank, un-yank) are built by [`Statement`]:
+//! Signed statements (key revocation, key rotation, yank, un-yank, deprecate, un-deprecate) are
+//! built by [`Statement`]:
 //! the client signs [`Statement::to_text`] with minisign and the registry rebuilds the same text
 //! from the request to verify it, so no free-form signed text crosses the wire.
 
@@ -74,6 +75,14 @@ pub struct ResponseMeta {
 #[serde(rename_all = "camelCase")]
 pub struct OfficialMeta {
     pub status: ServerStatus,
+    /// Why the status is what it is (the maintainer's deprecation message, the yank reason,
+    /// ...); at most [`formats::STATUS_MESSAGE_MAX_CHARS`] characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub status_message: Option<String>,
+    /// RFC 3339: when the status last changed, when the registry knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_changed_at: Option<String>,
     /// RFC 3339.
     pub published_at: String,
     /// RFC 3339.
@@ -81,8 +90,12 @@ pub struct OfficialMeta {
     pub is_latest: bool,
 }
 
-/// The official registry's lifecycle status. A yanked release is `deprecated` there; our
-/// verdict says `yanked`.
+/// The official registry's lifecycle status, mapped from ours (strongest first):
+/// - `deleted`: yanked by the maintainer, or flagged malicious by the operators (a takedown);
+///   our verdict says `yanked` or `malicious`;
+/// - `deprecated`: the maintainer deprecated it (the verdict keeps its level and gives the
+///   `deprecated` reason), or its signing key was revoked (the verdict says `revoked`);
+/// - `active`: otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
@@ -277,6 +290,11 @@ pub struct ReleaseInfo {
     pub yanked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yank_reason: Option<String>,
+    /// Deprecated by the maintainer (still installable; the verdict keeps its level).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecation_message: Option<String>,
     pub is_latest: bool,
     pub trust: Verdict,
     /// The release's leaf in the transparency log, its inclusion proof and a signed checkpoint
@@ -413,6 +431,62 @@ pub struct YankRequest {
     pub signature: String,
 }
 
+/// `POST /v1/deprecate` and `POST /v1/undeprecate`: a namespace key's signature over
+/// [`Statement::Deprecate`] or [`Statement::Undeprecate`]. A deprecated release stays
+/// installable and keeps its trust level; the official `_meta` says `deprecated`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeprecateRequest {
+    pub name: String,
+    pub version: String,
+    /// Only for deprecate: what users should do instead (one line, at most
+    /// [`formats::STATUS_MESSAGE_MAX_CHARS`] characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    pub message: Option<String>,
+    /// Unix seconds; the registry accepts statements issued within
+    /// [`formats::STATEMENT_MAX_SKEW_SECS`] of its clock.
+    pub issued_at: i64,
+    /// The `.minisig` text of the signature over the statement.
+    pub signature: String,
+}
+
+impl DeprecateRequest {
+    /// The statement the signature must cover: a deprecation, or with `deprecate = false` its
+    /// withdrawal.
+    pub fn statement(&self, deprecate: bool) -> Statement<'_> {
+        if deprecate {
+            Statement::Deprecate {
+                name: &self.name,
+                version: &self.version,
+                message: self.message.as_deref(),
+                issued_at: self.issued_at,
+            }
+        } else {
+            Statement::Undeprecate {
+                name: &self.name,
+                version: &self.version,
+                issued_at: self.issued_at,
+            }
+        }
+    }
+}
+
+/// Refuses a lifecycle status message (a deprecation message) the official registry would not
+/// accept: longer than [`formats::STATUS_MESSAGE_MAX_CHARS`] characters.
+pub fn check_status_message(message: &str) -> Result<(), String> {
+    let chars = message.chars().count();
+    if chars > formats::STATUS_MESSAGE_MAX_CHARS {
+        return Err(format!(
+            "the deprecation message is too long ({chars} characters; at most {} are allowed): \
+             shorten it, or point to a page with the details",
+            formats::STATUS_MESSAGE_MAX_CHARS
+        ));
+    }
+    Ok(())
+}
+
 /// A statement a key signs to change state in the registry. Its text is line-based and has no
 /// room for ambiguity: every field is one line, and free text may not contain line breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -437,6 +511,19 @@ pub enum Statement<'a> {
         issued_at: i64,
     },
     Unyank {
+        name: &'a str,
+        version: &'a str,
+        issued_at: i64,
+    },
+    /// The maintainer deprecates a release, with a message for its users (official status
+    /// `deprecated`).
+    Deprecate {
+        name: &'a str,
+        version: &'a str,
+        message: Option<&'a str>,
+        issued_at: i64,
+    },
+    Undeprecate {
         name: &'a str,
         version: &'a str,
         issued_at: i64,
@@ -512,6 +599,8 @@ impl Statement<'_> {
             Statement::RotateKey { .. } => "rotate-key",
             Statement::Yank { .. } => "yank",
             Statement::Unyank { .. } => "unyank",
+            Statement::Deprecate { .. } => "deprecate",
+            Statement::Undeprecate { .. } => "undeprecate",
             Statement::Operator { action, .. } => action.as_str(),
         }
     }
@@ -555,9 +644,27 @@ impl Statement<'_> {
                 name,
                 version,
                 issued_at,
+            }
+            | Statement::Undeprecate {
+                name,
+                version,
+                issued_at,
             } => {
                 lines.push(("name", name.to_string()));
                 lines.push(("version", version.to_string()));
+                issued_at
+            }
+            Statement::Deprecate {
+                name,
+                version,
+                message,
+                issued_at,
+            } => {
+                let message = message.unwrap_or("");
+                check_status_message(message)?;
+                lines.push(("name", name.to_string()));
+                lines.push(("version", version.to_string()));
+                lines.push(("message", message.to_string()));
                 issued_at
             }
             Statement::Operator {
@@ -578,7 +685,8 @@ impl Statement<'_> {
             if value.contains(['\n', '\r']) {
                 return Err(format!("the statement's {key} must be a single line"));
             }
-            if value.len() > formats::STATEMENT_FIELD_MAX_LEN {
+            // The message's bound is in characters (the official registry's), checked above.
+            if key != "message" && value.len() > formats::STATEMENT_FIELD_MAX_LEN {
                 return Err(format!(
                     "the statement's {key} is too long ({} bytes; at most {} are allowed)",
                     value.len(),
@@ -928,6 +1036,8 @@ mod tests {
         let meta = ResponseMeta {
             official: Some(OfficialMeta {
                 status: ServerStatus::Active,
+                status_message: None,
+                status_changed_at: None,
                 published_at: "2025-01-01T00:00:00Z".into(),
                 updated_at: "2025-01-01T00:00:00Z".into(),
                 is_latest: true,
@@ -947,6 +1057,73 @@ mod tests {
         assert!(v.get(formats::REGISTRY_META_KEY).is_some());
         assert_eq!(v[formats::OFFICIAL_META_KEY]["isLatest"], true);
         assert_eq!(v[formats::OFFICIAL_META_KEY]["status"], "active");
+        // Absent status details are left out (the official schema has no nulls there).
+        assert!(v[formats::OFFICIAL_META_KEY].get("statusMessage").is_none());
+        assert!(
+            v[formats::OFFICIAL_META_KEY]
+                .get("statusChangedAt")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn official_meta_status_details_are_camel_case() {
+        let m = OfficialMeta {
+            status: ServerStatus::Deprecated,
+            status_message: Some("use 2.0.0".into()),
+            status_changed_at: Some("2025-01-02T00:00:00Z".into()),
+            published_at: "2025-01-01T00:00:00Z".into(),
+            updated_at: "2025-01-02T00:00:00Z".into(),
+            is_latest: false,
+        };
+        let v = serde_json::to_value(&m).unwrap();
+        assert_eq!(v["status"], "deprecated");
+        assert_eq!(v["statusMessage"], "use 2.0.0");
+        assert_eq!(v["statusChangedAt"], "2025-01-02T00:00:00Z");
+        assert_eq!(serde_json::from_value::<OfficialMeta>(v).unwrap(), m);
+    }
+
+    #[test]
+    fn deprecate_statements_and_requests() {
+        let req: DeprecateRequest = serde_json::from_str(
+            r#"{"name":"io.github.o/s","version":"1.0.0","message":"use 2.0.0",
+                "issuedAt":1700000000,"signature":"s"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            req.statement(true).to_text().unwrap(),
+            "mcp-trust-statement v1\naction: deprecate\nname: io.github.o/s\nversion: 1.0.0\n\
+             message: use 2.0.0\nissued-at: 1700000000\n"
+        );
+        assert_eq!(
+            req.statement(false).to_text().unwrap(),
+            "mcp-trust-statement v1\naction: undeprecate\nname: io.github.o/s\n\
+             version: 1.0.0\nissued-at: 1700000000\n"
+        );
+        let r: Result<DeprecateRequest, _> = serde_json::from_str(
+            r#"{"name":"n","version":"1","issuedAt":1,"signature":"s","reason":"x"}"#,
+        );
+        assert!(r.is_err(), "unknown fields are refused");
+
+        // 500 characters are fine, even when they take more bytes; 501 are not.
+        let long = "é".repeat(formats::STATUS_MESSAGE_MAX_CHARS);
+        let ok = Statement::Deprecate {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            message: Some(&long),
+            issued_at: 1,
+        };
+        assert!(ok.to_text().is_ok());
+        let longer = format!("{long}e");
+        let too_long = Statement::Deprecate {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            message: Some(&longer),
+            issued_at: 1,
+        };
+        let err = too_long.to_text().unwrap_err();
+        assert!(err.contains("501 characters"), "{err}");
+        assert!(err.contains("at most 500"), "{err}");
     }
 
     #[test]

@@ -228,14 +228,18 @@ pub mod minisign {
     pub const SIGNATURE_SUFFIX: &str = ".minisig";
 }
 
-/// First line of every signed statement (key revocation and rotation, yank, un-yank); see
-/// `api::Statement`.
+/// First line of every signed statement (key revocation and rotation, yank, un-yank,
+/// deprecate, un-deprecate); see `api::Statement`.
 pub const STATEMENT_HEADER: &str = "mcp-trust-statement v1";
 /// How far a statement's `issued-at` may be from the registry's clock, in seconds. Bounds
 /// replays of an old statement (for example a yank after an un-yank).
 pub const STATEMENT_MAX_SKEW_SECS: i64 = 600;
-/// Longest value of one statement field (a yank reason, ...), in bytes.
+/// Longest value of one statement field (a yank reason, ...), in bytes; a deprecation
+/// message is bounded by [`STATUS_MESSAGE_MAX_CHARS`] instead.
 pub const STATEMENT_FIELD_MAX_LEN: usize = 500;
+/// Longest lifecycle status message (a deprecation message), in characters: the official
+/// registry's `statusMessage` `maxLength`.
+pub const STATUS_MESSAGE_MAX_CHARS: usize = 500;
 
 /// The registry's HTTP API: largest request body it reads, in bytes. A publish body carries
 /// the manifest (at most [`MANIFEST_MAX_LEN`]) as a JSON string, where escaping can grow it;

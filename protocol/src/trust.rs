@@ -120,6 +120,9 @@ pub enum ReasonCode {
     KeyRevoked,
     /// The maintainer yanked the release.
     Yanked,
+    /// The maintainer deprecated the release (the message says what to use instead).
+    /// Informational; the level is not lowered.
+    Deprecated,
     /// The registry's operators flagged the release or its publisher as malicious.
     Malicious,
     /// Every artifact digest matched the package registry.
@@ -196,6 +199,8 @@ pub struct TrustFacts {
     pub signature: Option<SignatureFacts>,
     /// Yanked by the maintainer; the reason they gave, if any.
     pub yanked: Option<Option<String>>,
+    /// Deprecated by the maintainer; the message they gave, if any.
+    pub deprecated: Option<Option<String>>,
     /// Flagged malicious by the operators, with their reason.
     pub malicious: Option<String>,
     /// The release is recorded in the transparency log (a client checks the inclusion proof).
@@ -225,7 +230,8 @@ pub struct TrustFacts {
 ///    `official` when also the publisher is vetted;
 ///    high-severity scanner findings are reported at every level (a warning that keeps a
 ///    signed release from `verified`, never lowering it below `signed`), and so are changed
-///    tools (informational);
+///    tools (informational), and a deprecation by the maintainer (informational: a
+///    deprecated release is still what its maintainer published);
 /// 3. negative states override, strongest first: `malicious`, then `revoked` (the signing key
 ///    was revoked), then `yanked`. Every negative fact that applies is listed in the reasons.
 pub fn compute(facts: &TrustFacts) -> Verdict {
@@ -357,6 +363,14 @@ pub fn compute(facts: &TrustFacts) -> Verdict {
                 ),
             ));
         }
+    }
+
+    if let Some(message) = &facts.deprecated {
+        let message = match message {
+            Some(m) if !m.is_empty() => format!("deprecated by the maintainer: {m}"),
+            _ => "deprecated by the maintainer".to_string(),
+        };
+        reasons.push(reason(ReasonCode::Deprecated, message));
     }
 
     if let Some(why) = &facts.yanked {
@@ -595,6 +609,44 @@ mod tests {
         let v = compute(&f);
         assert_eq!(v.level, TrustLevel::Yanked);
         assert!(v.reasons.iter().any(|r| r.message.contains("broken build")));
+    }
+
+    #[test]
+    fn deprecation_is_a_reason_that_keeps_the_level() {
+        let mut f = signed();
+        f.artifacts_verified = true;
+        let before = compute(&f);
+        f.deprecated = Some(Some("use 2.0.0".into()));
+        let v = compute(&f);
+        assert_eq!(v.level, before.level);
+        assert_eq!(v.level, TrustLevel::Verified);
+        let r = v
+            .reasons
+            .iter()
+            .find(|r| r.code == ReasonCode::Deprecated)
+            .unwrap();
+        assert_eq!(r.message, "deprecated by the maintainer: use 2.0.0");
+        f.deprecated = Some(None);
+        let v = compute(&f);
+        assert!(
+            v.reasons
+                .iter()
+                .any(|r| r.message == "deprecated by the maintainer")
+        );
+        // Listed releases and negative states report it too, without a change of level.
+        let v = compute(&TrustFacts {
+            known: true,
+            deprecated: Some(None),
+            ..TrustFacts::default()
+        });
+        assert_eq!(v.level, TrustLevel::Listed);
+        assert_eq!(codes(&v), [ReasonCode::ListedOnly, ReasonCode::Deprecated]);
+        f.yanked = Some(None);
+        let v = compute(&f);
+        assert_eq!(v.level, TrustLevel::Yanked);
+        assert!(codes(&v).contains(&ReasonCode::Deprecated));
+        let json = serde_json::to_value(ReasonCode::Deprecated).unwrap();
+        assert_eq!(json, "deprecated");
     }
 
     #[test]

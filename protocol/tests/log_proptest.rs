@@ -151,3 +151,46 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Yank and deprecate records (both directions) round-trip for any one-line free text,
+    /// and an empty text is simply absent.
+    #[test]
+    fn statement_records_round_trip(
+        deprecate in any::<bool>(),
+        on in any::<bool>(),
+        name in "[a-z]{1,10}\\.[a-z]{1,10}/[a-z0-9-]{1,20}",
+        version in "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}",
+        text in proptest::option::of("[^\r\n]{1,120}"),
+        issued_at in any::<i64>(),
+        time in any::<i64>(),
+    ) {
+        let r = if deprecate {
+            LogRecord::Deprecate {
+                deprecate: on,
+                name,
+                version,
+                message: text,
+                key_id: "0123456789ABCDEF".into(),
+                issued_at,
+                signature: "untrusted comment: x\nRWQ=\n".into(),
+                time_ms: time,
+            }
+        } else {
+            LogRecord::Yank {
+                yank: on,
+                name,
+                version,
+                reason: text,
+                key_id: "0123456789ABCDEF".into(),
+                issued_at,
+                signature: "untrusted comment: x\nRWQ=\n".into(),
+                time_ms: time,
+            }
+        };
+        let bytes = r.to_bytes().unwrap();
+        prop_assert_eq!(LogRecord::parse(&bytes).unwrap(), r);
+    }
+}

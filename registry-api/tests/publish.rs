@@ -456,9 +456,12 @@ async fn yank_unyank_and_replay() {
                 enc(NAME)
             ))
             .await;
+        // The official status of a yank is `deleted`, with the reason.
+        let official = &yanked["_meta"][protocol::formats::OFFICIAL_META_KEY];
+        assert_eq!(official["status"], "deleted");
         assert_eq!(
-            yanked["_meta"][protocol::formats::OFFICIAL_META_KEY]["status"],
-            "deleted"
+            official["statusMessage"],
+            "yanked by the maintainer: broken build"
         );
         let versions = |body: &Value| -> Vec<String> {
             body["servers"]

@@ -61,6 +61,13 @@ pub(crate) enum Command {
     /// Undo a yank.
     Unyank(UnyankArgs),
 
+    /// Mark a release deprecated, with a message for its users (it stays installable and keeps
+    /// its trust level; the official registry status becomes `deprecated`).
+    Deprecate(DeprecateArgs),
+
+    /// Undo a deprecation.
+    Undeprecate(UndeprecateArgs),
+
     /// Check a release before installing it, offline-verifiable: the maintainer's signature,
     /// the key's logged namespace proof, the registry's signed log checkpoint, the inclusion
     /// proofs, consistency with the last checkpoint seen, an artifact's digest and the trust
@@ -290,6 +297,38 @@ pub(crate) struct YankArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct UnyankArgs {
+    /// The release, as NAME@VERSION.
+    #[arg(value_name = "NAME@VERSION")]
+    pub(crate) release: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// A key registered for the server's namespace.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DeprecateArgs {
+    /// The release, as NAME@VERSION.
+    #[arg(value_name = "NAME@VERSION")]
+    pub(crate) release: String,
+
+    #[command(flatten)]
+    pub(crate) registry: RegistryArg,
+
+    /// A key registered for the server's namespace.
+    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
+    pub(crate) secret_key: PathBuf,
+
+    /// What users should do instead, e.g. "use 2.0.0" (one line, at most 500 characters).
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub(crate) message: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UndeprecateArgs {
     /// The release, as NAME@VERSION.
     #[arg(value_name = "NAME@VERSION")]
     pub(crate) release: String,

@@ -76,6 +76,19 @@ pub enum LogRecord {
         signature: String,
         time_ms: i64,
     },
+    /// A release was deprecated (`deprecate = true`, with the maintainer's message) or
+    /// un-deprecated, by a namespace key's statement; the monitor re-verifies `signature` over
+    /// [`crate::api::Statement::Deprecate`] or [`crate::api::Statement::Undeprecate`].
+    Deprecate {
+        deprecate: bool,
+        name: String,
+        version: String,
+        message: Option<String>,
+        key_id: String,
+        issued_at: i64,
+        signature: String,
+        time_ms: i64,
+    },
     /// The registry checked a signed release's artifacts against their package registries and
     /// the release became verified (`result` `verified`) or lost it (`mismatch`,
     /// `ownership-missing`, `failed`); re-checks that change nothing are not logged.
@@ -113,6 +126,12 @@ impl LogRecord {
             LogRecord::KeyRevoke { .. } => "key-revoke",
             LogRecord::Yank { yank: true, .. } => "yank",
             LogRecord::Yank { yank: false, .. } => "unyank",
+            LogRecord::Deprecate {
+                deprecate: true, ..
+            } => "deprecate",
+            LogRecord::Deprecate {
+                deprecate: false, ..
+            } => "undeprecate",
             LogRecord::ArtifactCheck { .. } => "artifact-check",
             LogRecord::Operator { action, .. } => action.as_str(),
         }
@@ -123,6 +142,7 @@ impl LogRecord {
         match self {
             LogRecord::Release { name, version, .. }
             | LogRecord::Yank { name, version, .. }
+            | LogRecord::Deprecate { name, version, .. }
             | LogRecord::ArtifactCheck { name, version, .. } => {
                 format!("release {name}@{version}")
             }
@@ -219,6 +239,24 @@ impl LogRecord {
                 f.push(("name", Some(name.clone())));
                 f.push(("version", Some(version.clone())));
                 f.push(("reason", reason.clone()));
+                f.push(("key-id", Some(key_id.clone())));
+                f.push(("issued-at", Some(issued_at.to_string())));
+                f.push(("signature", Some(BASE64.encode(signature))));
+                *time_ms
+            }
+            LogRecord::Deprecate {
+                deprecate: _,
+                name,
+                version,
+                message,
+                key_id,
+                issued_at,
+                signature,
+                time_ms,
+            } => {
+                f.push(("name", Some(name.clone())));
+                f.push(("version", Some(version.clone())));
+                f.push(("message", message.clone()));
                 f.push(("key-id", Some(key_id.clone())));
                 f.push(("issued-at", Some(issued_at.to_string())));
                 f.push(("signature", Some(BASE64.encode(signature))));
@@ -364,6 +402,16 @@ impl LogRecord {
                 signature: r.req_b64("signature")?,
                 time_ms: r.req_int("time")?,
             },
+            "deprecate" | "undeprecate" => LogRecord::Deprecate {
+                deprecate: kind == "deprecate",
+                name: r.req("name")?,
+                version: r.req("version")?,
+                message: r.opt("message"),
+                key_id: r.req("key-id")?,
+                issued_at: r.req_int("issued-at")?,
+                signature: r.req_b64("signature")?,
+                time_ms: r.req_int("time")?,
+            },
             "artifact-check" => LogRecord::ArtifactCheck {
                 name: r.req("name")?,
                 version: r.req("version")?,
@@ -385,8 +433,8 @@ impl LogRecord {
             other => {
                 return Err(log_err(format!(
                     "unknown log record kind {other:?} (this client knows release, key, \
-                     key-revoke, yank, unyank, artifact-check, official, unofficial, flag, \
-                     unflag)"
+                     key-revoke, yank, unyank, deprecate, undeprecate, artifact-check, \
+                     official, unofficial, flag, unflag)"
                 )));
             }
         };

@@ -390,11 +390,69 @@ fn every_record_kind_round_trips() {
             signature: "s\n".into(),
             time_ms: 11,
         },
+        LogRecord::Deprecate {
+            deprecate: true,
+            name: "io.github.octo/weather".into(),
+            version: "1.0.0".into(),
+            message: Some("use 2.0.0: the v1 API is going away".into()),
+            key_id: "0123456789ABCDEF".into(),
+            issued_at: 12,
+            signature: "s\n".into(),
+            time_ms: 13,
+        },
+        LogRecord::Deprecate {
+            deprecate: false,
+            name: "io.github.octo/weather".into(),
+            version: "1.0.0".into(),
+            message: None,
+            key_id: "0123456789ABCDEF".into(),
+            issued_at: 14,
+            signature: "s\n".into(),
+            time_ms: 15,
+        },
     ];
     for r in records {
         let bytes = r.to_bytes().unwrap();
         assert_eq!(LogRecord::parse(&bytes).unwrap(), r, "{}", r.kind());
     }
+}
+
+#[test]
+fn deprecate_records_have_a_stable_text() {
+    let r = LogRecord::Deprecate {
+        deprecate: true,
+        name: "io.github.octo/weather".into(),
+        version: "1.0.0".into(),
+        message: Some("use 2.0.0".into()),
+        key_id: "0123456789ABCDEF".into(),
+        issued_at: 1_764_000_000,
+        signature: "s\n".into(),
+        time_ms: 1_764_000_000_000,
+    };
+    assert_eq!(r.kind(), "deprecate");
+    assert_eq!(r.subject(), "release io.github.octo/weather@1.0.0");
+    let text = String::from_utf8(r.to_bytes().unwrap()).unwrap();
+    assert_eq!(
+        text,
+        "mcp-trust-log/v1 deprecate\nname io.github.octo/weather\nversion 1.0.0\n\
+         message use 2.0.0\nkey-id 0123456789ABCDEF\nissued-at 1764000000\nsignature cwo=\n\
+         time 1764000000000\n"
+    );
+    // An un-deprecation carries no message; the kind names the direction.
+    let undo = text
+        .replace(" deprecate\n", " undeprecate\n")
+        .replace("message use 2.0.0\n", "");
+    match LogRecord::parse(undo.as_bytes()).unwrap() {
+        LogRecord::Deprecate {
+            deprecate, message, ..
+        } => assert_eq!((deprecate, message), (false, None)),
+        other => panic!("{other:?}"),
+    }
+    // The message comes after the version, or the record is not canonical.
+    let misplaced = text
+        .replace("message use 2.0.0\n", "")
+        .replace("time", "message use 2.0.0\ntime");
+    assert!(LogRecord::parse(misplaced.as_bytes()).is_err());
 }
 
 #[test]

@@ -84,6 +84,7 @@ pub async fn unset_official(tx: &mut Tx, namespace: &str) -> Result<bool> {
 }
 
 /// Sets (or with `None` clears) the server-wide flag; false when there is no such server.
+/// A flag is a takedown: the official status of every release changes (`deleted`).
 pub async fn flag_server(tx: &mut Tx, name: &str, reason: Option<&str>, now: i64) -> Result<bool> {
     let r =
         sqlx::query("UPDATE servers SET malicious_reason = $1, updated_at = $2 WHERE name = $3")
@@ -92,7 +93,18 @@ pub async fn flag_server(tx: &mut Tx, name: &str, reason: Option<&str>, now: i64
             .bind(name)
             .execute(&mut **tx)
             .await?;
-    Ok(r.rows_affected() > 0)
+    if r.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE releases SET status_changed_at = $1, updated_at = $1 \
+         WHERE server_id = (SELECT id FROM servers WHERE name = $2)",
+    )
+    .bind(now)
+    .bind(name)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }
 
 /// Sets (or clears) one release's flag; false when there is no such release.
@@ -104,7 +116,7 @@ pub async fn flag_release(
     now: i64,
 ) -> Result<bool> {
     let r = sqlx::query(
-        "UPDATE releases SET malicious_reason = $1, updated_at = $2 \
+        "UPDATE releases SET malicious_reason = $1, updated_at = $2, status_changed_at = $2 \
          WHERE version = $3 AND server_id = (SELECT id FROM servers WHERE name = $4)",
     )
     .bind(reason)

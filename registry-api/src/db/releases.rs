@@ -25,6 +25,13 @@ pub struct ReleaseRow {
     pub is_latest: bool,
     pub yanked_at: Option<i64>,
     pub yank_reason: Option<String>,
+    /// Deprecated by the maintainer (unix ms) and their message.
+    pub deprecated_at: Option<i64>,
+    pub deprecation_message: Option<String>,
+    /// When a yank, deprecation or flag (or their withdrawal) last changed the official
+    /// status (unix ms); see migrations/sqlite/0008_deprecation.sql.
+    pub status_changed_at: Option<i64>,
+    /// issued-at of the last yank or deprecation statement applied (they share it).
     pub last_statement_at: Option<i64>,
     pub key_revoked_at: Option<i64>,
     /// The operators' flag on this release, or else on its server.
@@ -36,6 +43,18 @@ pub struct ReleaseRow {
     /// The operators vetted the server's namespace (`mcp-registry admin official`).
     pub publisher_vetted: bool,
 }
+
+/// The release's own columns every release query selects (with `releases r` and `servers s`
+/// joined); search's queries use them too.
+macro_rules! release_columns {
+    () => {
+        "r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
+         r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
+         r.is_latest, r.yanked_at, r.yank_reason, r.deprecated_at, r.deprecation_message, \
+         r.status_changed_at, r.last_statement_at, "
+    };
+}
+pub(crate) use release_columns;
 
 /// The trust columns every release query selects (with `releases r`, `servers s` and
 /// `keys k` joined); search's queries use them too. A macro, so `concat!` can build the
@@ -52,9 +71,8 @@ macro_rules! trust_columns {
 pub(crate) use trust_columns;
 
 const SELECT: &str = concat!(
-    "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
-     r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
-     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, ",
+    "SELECT ",
+    release_columns!(),
     trust_columns!(),
     " FROM releases r JOIN servers s ON s.id = r.server_id \
      LEFT JOIN keys k ON k.key_id = r.key_id"
@@ -79,6 +97,9 @@ pub(super) fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
         is_latest: r.try_get::<i64, _>("is_latest")? != 0,
         yanked_at: r.try_get("yanked_at")?,
         yank_reason: r.try_get("yank_reason")?,
+        deprecated_at: r.try_get("deprecated_at")?,
+        deprecation_message: r.try_get("deprecation_message")?,
+        status_changed_at: r.try_get("status_changed_at")?,
         last_statement_at: r.try_get("last_statement_at")?,
         key_revoked_at: r.try_get("key_revoked_at")?,
         malicious_reason: r.try_get("malicious_reason")?,
@@ -169,31 +190,71 @@ pub async fn set_latest(tx: &mut Tx, server_id: i64, latest_id: i64, now_ms: i64
     Ok(())
 }
 
-/// Records a yank (`yanked = Some(reason)`) or an un-yank (`None`). Applies only when
-/// `statement_at` is newer than the last statement applied, so an old statement cannot be
-/// replayed over a newer one; returns whether it applied.
+/// A maintainer's lifecycle statement (yank, deprecation, or their withdrawal) to apply to
+/// one release.
+#[derive(Debug, Clone, Copy)]
+pub struct StatementApplied {
+    pub release_id: i64,
+    /// The statement's `issued-at`: it applies only when newer than the last statement applied
+    /// to the release (yank and deprecation statements share `last_statement_at`), so an old
+    /// statement cannot be replayed over a newer one.
+    pub statement_at: i64,
+    /// The official status changes with it (sets `status_changed_at`).
+    pub status_changed: bool,
+    pub now_ms: i64,
+}
+
+/// Records a yank (`yanked = Some(reason)`) or an un-yank (`None`); returns whether it applied
+/// (see [`StatementApplied::statement_at`]).
 pub async fn set_yanked(
     tx: &mut Tx,
-    release_id: i64,
     yanked: Option<Option<&str>>,
-    statement_at: i64,
-    now_ms: i64,
+    s: &StatementApplied,
 ) -> Result<bool> {
-    let (yanked_at, reason) = match yanked {
-        Some(reason) => (Some(now_ms), reason),
+    let sql = format!("UPDATE releases SET yanked_at = $1, yank_reason = $2, {STATEMENT_APPLIED}");
+    apply_statement(tx, &sql, yanked, s).await
+}
+
+/// Records a deprecation (`deprecated = Some(message)`) or its withdrawal (`None`); returns
+/// whether it applied (see [`StatementApplied::statement_at`]).
+pub async fn set_deprecated(
+    tx: &mut Tx,
+    deprecated: Option<Option<&str>>,
+    s: &StatementApplied,
+) -> Result<bool> {
+    let sql = format!(
+        "UPDATE releases SET deprecated_at = $1, deprecation_message = $2, {STATEMENT_APPLIED}"
+    );
+    apply_statement(tx, &sql, deprecated, s).await
+}
+
+/// The rest of a lifecycle statement's UPDATE: the replay guard ($3 the statement's
+/// issued-at), `updated_at` ($4) and `status_changed_at` when $5 is 1.
+const STATEMENT_APPLIED: &str = "last_statement_at = $3, updated_at = $4, \
+     status_changed_at = CASE WHEN $5 = 1 THEN $4 ELSE status_changed_at END \
+     WHERE id = $6 AND (last_statement_at IS NULL OR last_statement_at < $3)";
+
+/// Binds `$1` (the time the state was set, `None` when withdrawn), `$2` (its text) and the
+/// rest of [`STATEMENT_APPLIED`].
+async fn apply_statement(
+    tx: &mut Tx,
+    sql: &str,
+    state: Option<Option<&str>>,
+    s: &StatementApplied,
+) -> Result<bool> {
+    let (at, text) = match state {
+        Some(text) => (Some(s.now_ms), text),
         None => (None, None),
     };
-    let done = sqlx::query(
-        "UPDATE releases SET yanked_at = $1, yank_reason = $2, last_statement_at = $3, \
-         updated_at = $4 WHERE id = $5 AND (last_statement_at IS NULL OR last_statement_at < $3)",
-    )
-    .bind(yanked_at)
-    .bind(reason)
-    .bind(statement_at)
-    .bind(now_ms)
-    .bind(release_id)
-    .execute(&mut **tx)
-    .await?;
+    let done = sqlx::query(sql)
+        .bind(at)
+        .bind(text)
+        .bind(s.statement_at)
+        .bind(s.now_ms)
+        .bind(i64::from(s.status_changed))
+        .bind(s.release_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -20,9 +20,8 @@ pub struct SearchRow {
 }
 
 const SELECT: &str = concat!(
-    "SELECT r.id, r.server_id, s.name, s.namespace, r.version, r.manifest, \
-     r.manifest_sha256, r.signature, r.key_id, r.origin, r.published_at, r.updated_at, \
-     r.is_latest, r.yanked_at, r.yank_reason, r.last_statement_at, ",
+    "SELECT ",
+    releases::release_columns!(),
     releases::trust_columns!(),
     ", COALESCE(s.stars, g.stars) AS stars, \
      g.topics AS repo_topics, s.updated_at AS server_updated_at \

@@ -1,6 +1,7 @@
 //! HTTP handlers, one file per route action; [`router`] lists every route. Handlers are thin:
 //! extract, call `service`, answer.
 
+mod deprecate;
 mod fallback;
 mod health;
 mod keys_recheck;

@@ -52,6 +52,8 @@ fn ours() -> OpenApiRouter<AppState> {
         .routes(routes!(keys_recheck::recheck))
         .routes(routes!(yank::yank))
         .routes(routes!(yank::unyank))
+        .routes(routes!(deprecate::deprecate))
+        .routes(routes!(deprecate::undeprecate))
         // The transparency log: C2SP tlog-tiles reads, the log key, proofs.
         .routes(routes!(log_checkpoint::checkpoint))
         .routes(routes!(log_key::key))

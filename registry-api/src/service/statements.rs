@@ -1,15 +1,17 @@
-//! Signed statements (revoke, rotate, yank, un-yank) and the signature checks they share with
-//! publishing.
+//! Signed statements (revoke, rotate, yank, un-yank, deprecate, un-deprecate) and the
+//! signature checks they share with publishing.
 
 use std::str::FromStr;
 
-use protocol::api::{ReleaseInfo, Statement, YankRequest};
+use protocol::api::{DeprecateRequest, ReleaseInfo, Statement, YankRequest};
 use protocol::formats::STATEMENT_MAX_SKEW_SECS;
 use protocol::grant;
+use protocol::log::LogRecord;
 use protocol::{PublicKey, Signature};
 
 use crate::clock::{now_ms, now_secs};
 use crate::db::keys::{GrantRow, KeyRow};
+use crate::db::releases::ReleaseRow;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
@@ -107,36 +109,200 @@ pub fn statement_text(s: &Statement<'_>) -> Result<String> {
     s.to_text().map_err(Error::BadRequest)
 }
 
+/// What a maintainer's lifecycle statement about one release changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseChange<'a> {
+    /// Yank, with the reason (none when empty).
+    Yank(Option<&'a str>),
+    Unyank,
+    /// Deprecate, with the message (none when empty).
+    Deprecate(Option<&'a str>),
+    Undeprecate,
+}
+
+impl<'a> ReleaseChange<'a> {
+    /// The statement the maintainer signed.
+    fn statement(self, name: &'a str, version: &'a str, issued_at: i64) -> Statement<'a> {
+        match self {
+            ReleaseChange::Yank(reason) => Statement::Yank {
+                name,
+                version,
+                reason,
+                issued_at,
+            },
+            ReleaseChange::Unyank => Statement::Unyank {
+                name,
+                version,
+                issued_at,
+            },
+            ReleaseChange::Deprecate(message) => Statement::Deprecate {
+                name,
+                version,
+                message,
+                issued_at,
+            },
+            ReleaseChange::Undeprecate => Statement::Undeprecate {
+                name,
+                version,
+                issued_at,
+            },
+        }
+    }
+
+    /// The row as it will be once the change applies (to tell whether the status changes).
+    fn applied_to(self, row: &ReleaseRow, now_ms: i64) -> ReleaseRow {
+        let mut after = row.clone();
+        match self {
+            ReleaseChange::Yank(reason) => {
+                after.yanked_at = Some(now_ms);
+                after.yank_reason = reason.map(str::to_string);
+            }
+            ReleaseChange::Unyank => (after.yanked_at, after.yank_reason) = (None, None),
+            ReleaseChange::Deprecate(message) => {
+                after.deprecated_at = Some(now_ms);
+                after.deprecation_message = message.map(str::to_string);
+            }
+            ReleaseChange::Undeprecate => {
+                (after.deprecated_at, after.deprecation_message) = (None, None);
+            }
+        }
+        after
+    }
+
+    fn is_yank(self) -> bool {
+        matches!(self, ReleaseChange::Yank(_) | ReleaseChange::Unyank)
+    }
+
+    /// The log leaf recording the statement.
+    fn record(
+        self,
+        row: &ReleaseRow,
+        key_id: &str,
+        signed: &SignedStatement<'_>,
+        now_ms: i64,
+    ) -> LogRecord {
+        let (name, version, key_id) = (row.name.clone(), row.version.clone(), key_id.to_string());
+        let (issued_at, signature) = (signed.issued_at, signed.signature.to_string());
+        match self {
+            ReleaseChange::Yank(_) | ReleaseChange::Unyank => LogRecord::Yank {
+                yank: matches!(self, ReleaseChange::Yank(_)),
+                name,
+                version,
+                reason: match self {
+                    ReleaseChange::Yank(r) => r.map(str::to_string),
+                    _ => None,
+                },
+                key_id,
+                issued_at,
+                signature,
+                time_ms: now_ms,
+            },
+            ReleaseChange::Deprecate(_) | ReleaseChange::Undeprecate => LogRecord::Deprecate {
+                deprecate: matches!(self, ReleaseChange::Deprecate(_)),
+                name,
+                version,
+                message: match self {
+                    ReleaseChange::Deprecate(m) => m.map(str::to_string),
+                    _ => None,
+                },
+                key_id,
+                issued_at,
+                signature,
+                time_ms: now_ms,
+            },
+        }
+    }
+}
+
+/// The signed parts of a lifecycle request.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedStatement<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub issued_at: i64,
+    /// The `.minisig` text.
+    pub signature: &'a str,
+}
+
 /// `POST /v1/yank` (`yank = true`) and `POST /v1/unyank`.
-/// Logged (yank/unyank record) in the same transaction; answers once a checkpoint covers it.
 pub async fn set_yanked(db: &Db, log: &Log, req: &YankRequest, yank: bool) -> Result<ReleaseInfo> {
     if !yank && req.reason.is_some() {
         return Err(Error::BadRequest("an un-yank takes no reason".to_string()));
     }
-    let row = db::releases::find(db, &req.name, &req.version)
+    let change = if yank {
+        ReleaseChange::Yank(req.reason.as_deref().filter(|r| !r.is_empty()))
+    } else {
+        ReleaseChange::Unyank
+    };
+    apply_release_statement(
+        db,
+        log,
+        &signed_parts(&req.name, &req.version, req.issued_at, &req.signature),
+        change,
+    )
+    .await
+}
+
+/// `POST /v1/deprecate` (`deprecate = true`) and `POST /v1/undeprecate`.
+pub async fn set_deprecated(
+    db: &Db,
+    log: &Log,
+    req: &DeprecateRequest,
+    deprecate: bool,
+) -> Result<ReleaseInfo> {
+    if !deprecate && req.message.is_some() {
+        return Err(Error::BadRequest(
+            "an un-deprecation takes no message: leave out \"message\"".to_string(),
+        ));
+    }
+    let change = if deprecate {
+        ReleaseChange::Deprecate(req.message.as_deref().filter(|m| !m.is_empty()))
+    } else {
+        ReleaseChange::Undeprecate
+    };
+    apply_release_statement(
+        db,
+        log,
+        &signed_parts(&req.name, &req.version, req.issued_at, &req.signature),
+        change,
+    )
+    .await
+}
+
+fn signed_parts<'a>(
+    name: &'a str,
+    version: &'a str,
+    issued_at: i64,
+    signature: &'a str,
+) -> SignedStatement<'a> {
+    SignedStatement {
+        name,
+        version,
+        issued_at,
+        signature,
+    }
+}
+
+/// A maintainer's lifecycle statement about one release: checked (the key is live and has a
+/// grant covering the name, the signature verifies over the statement, the statement is
+/// fresh and newer than the last one applied), applied and logged in one transaction;
+/// answers once a checkpoint covers it.
+pub async fn apply_release_statement(
+    db: &Db,
+    log: &Log,
+    signed: &SignedStatement<'_>,
+    change: ReleaseChange<'_>,
+) -> Result<ReleaseInfo> {
+    let row = db::releases::find(db, signed.name, signed.version)
         .await?
         .ok_or_else(|| {
             Error::NotFound(format!(
                 "no release {}@{} in this registry",
-                req.name, req.version
+                signed.name, signed.version
             ))
         })?;
-    let statement = if yank {
-        Statement::Yank {
-            name: &req.name,
-            version: &req.version,
-            reason: req.reason.as_deref(),
-            issued_at: req.issued_at,
-        }
-    } else {
-        Statement::Unyank {
-            name: &req.name,
-            version: &req.version,
-            issued_at: req.issued_at,
-        }
-    };
-    let text = statement_text(&statement)?;
-    let signature = parse_signature(&req.signature)?;
+    let text = statement_text(&change.statement(signed.name, signed.version, signed.issued_at))?;
+    let signature = parse_signature(signed.signature)?;
     let key = live_key(db, &signature).await?;
     let facts = super::manifest_facts(&row.manifest)?;
     covering_grant(
@@ -148,43 +314,56 @@ pub async fn set_yanked(db: &Db, log: &Log, req: &YankRequest, yank: bool) -> Re
     )
     .await?;
     verify(&key, text.as_bytes(), &signature, "statement")?;
-    check_fresh(req.issued_at)?;
+    check_fresh(signed.issued_at)?;
 
     let now = now_ms();
+    let applied = db::releases::StatementApplied {
+        release_id: row.id,
+        statement_at: signed.issued_at,
+        status_changed: views::official_status(&change.applied_to(&row, now)).status
+            != views::official_status(&row).status,
+        now_ms: now,
+    };
     let mut tx = db.begin().await?;
-    let reason = req.reason.as_deref().filter(|r| !r.is_empty());
-    let applied = db::releases::set_yanked(
-        &mut tx,
-        row.id,
-        if yank { Some(reason) } else { None },
-        req.issued_at,
-        now,
-    )
-    .await?;
-    if !applied {
+    let done = match change {
+        ReleaseChange::Yank(reason) => {
+            db::releases::set_yanked(&mut tx, Some(reason), &applied).await?
+        }
+        ReleaseChange::Unyank => db::releases::set_yanked(&mut tx, None, &applied).await?,
+        ReleaseChange::Deprecate(message) => {
+            db::releases::set_deprecated(&mut tx, Some(message), &applied).await?
+        }
+        ReleaseChange::Undeprecate => db::releases::set_deprecated(&mut tx, None, &applied).await?,
+    };
+    if !done {
         return Err(Error::StaleStatement(format!(
             "a newer statement about {}@{} was applied already: sign a fresh one",
             row.name, row.version
         )));
     }
-    latest::refresh(&mut tx, row.server_id, now).await?;
-    let record = protocol::log::LogRecord::Yank {
-        yank,
-        name: row.name.clone(),
-        version: row.version.clone(),
-        reason: reason.map(str::to_string),
-        key_id: key.key_id.clone(),
-        issued_at: req.issued_at,
-        signature: req.signature.clone(),
-        time_ms: now,
-    };
+    // Only yanks decide which release is latest; a deprecated release may stay latest.
+    if change.is_yank() {
+        latest::refresh(&mut tx, row.server_id, now).await?;
+    }
+    let record = change.record(&row, &key.key_id, signed, now);
     tlog::append(&mut tx, db, &record).await?;
     tx.commit().await?;
     tlog::checkpoint(db, log).await?;
-    tracing::info!(name = %row.name, version = %row.version, yank, key_id = %key.key_id, "yank state changed");
-    let row = db::releases::find(db, &req.name, &req.version)
+    tracing::info!(
+        name = %row.name,
+        version = %row.version,
+        action = record.kind(),
+        key_id = %key.key_id,
+        "release lifecycle changed"
+    );
+    let row = db::releases::find(db, signed.name, signed.version)
         .await?
-        .ok_or_else(|| Error::Internal("the release vanished after a yank".to_string()))?;
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "the release vanished after a {} statement",
+                record.kind()
+            ))
+        })?;
     views::release_info(&row)
 }
 

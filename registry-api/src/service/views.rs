@@ -28,6 +28,7 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
                 key_revoked: row.key_revoked_at.is_some(),
             }),
         yanked: row.yanked_at.map(|_| row.yank_reason.clone()),
+        deprecated: row.deprecated_at.map(|_| row.deprecation_message.clone()),
         malicious: row.malicious_reason.clone(),
         // Every signed release is appended to the log in the transaction that stores it
         // (service::publish), and releases signed before the log existed are appended at
@@ -81,14 +82,76 @@ pub fn origin(row: &ReleaseRow) -> Result<ReleaseOrigin> {
         .ok_or_else(|| Error::Internal(format!("unknown release origin {:?}", row.origin)))
 }
 
-fn status(row: &ReleaseRow) -> ServerStatus {
-    if row.malicious_reason.is_some() || row.yanked_at.is_some() {
-        ServerStatus::Deleted
-    } else if row.key_revoked_at.is_some() {
-        ServerStatus::Deprecated
+/// A release's official lifecycle status, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialStatus {
+    pub status: ServerStatus,
+    pub message: Option<String>,
+    /// Unix ms of the last status change, when known.
+    pub changed_at: Option<i64>,
+}
+
+/// The official status (see `ServerStatus`): `deleted` when the operators took the release
+/// down (flagged malicious) or its maintainer yanked it; else `deprecated` when the maintainer
+/// deprecated it or its key was revoked; else `active`.
+pub fn official_status(row: &ReleaseRow) -> OfficialStatus {
+    let with = |prefix: &str, text: &Option<String>| match text.as_deref() {
+        Some(t) if !t.is_empty() => format!("{prefix}: {t}"),
+        _ => prefix.to_string(),
+    };
+    let (status, message) = if let Some(why) = &row.malicious_reason {
+        (
+            ServerStatus::Deleted,
+            Some(format!("taken down by the registry's operators: {why}")),
+        )
+    } else if row.yanked_at.is_some() {
+        (
+            ServerStatus::Deleted,
+            Some(with("yanked by the maintainer", &row.yank_reason)),
+        )
+    } else if row.deprecated_at.is_some() {
+        // The maintainer's own words, as the official registry shows them.
+        let message = match row.deprecation_message.as_deref() {
+            Some(m) if !m.is_empty() => m.to_string(),
+            _ => "deprecated by the maintainer".to_string(),
+        };
+        (ServerStatus::Deprecated, Some(message))
+    } else if let (Some(key), Some(_)) = (&row.key_id, row.key_revoked_at) {
+        (
+            ServerStatus::Deprecated,
+            Some(format!(
+                "the maintainer's signing key {key} was revoked: this release is no longer \
+                 trusted; use a release signed with their new key"
+            )),
+        )
     } else {
-        ServerStatus::Active
+        (ServerStatus::Active, None)
+    };
+    // A revocation changes the status of every release of the key without touching them, so
+    // its time comes from the key.
+    let changed_at = match (status, row.key_revoked_at) {
+        (ServerStatus::Deprecated, Some(revoked)) => row
+            .status_changed_at
+            .map_or(Some(revoked), |at| Some(at.max(revoked))),
+        _ => row.status_changed_at,
+    };
+    OfficialStatus {
+        status,
+        message: message.map(within_status_limit),
+        changed_at,
     }
+}
+
+/// Cuts a status message to the official `statusMessage` bound (a yank reason or an operator's
+/// reason with its prefix can be longer).
+fn within_status_limit(message: String) -> String {
+    let max = protocol::formats::STATUS_MESSAGE_MAX_CHARS;
+    if message.chars().count() <= max {
+        return message;
+    }
+    let mut cut: String = message.chars().take(max - 1).collect();
+    cut.push('…');
+    cut
 }
 
 /// The official `{server, _meta}` object.
@@ -99,11 +162,14 @@ pub fn server_response(row: &ReleaseRow) -> Result<ServerResponse> {
             row.name, row.version
         ))
     })?;
+    let lifecycle = official_status(row);
     Ok(ServerResponse {
         server,
         meta: ResponseMeta {
             official: Some(OfficialMeta {
-                status: status(row),
+                status: lifecycle.status,
+                status_message: lifecycle.message,
+                status_changed_at: lifecycle.changed_at.map(rfc3339),
                 published_at: rfc3339(row.published_at),
                 updated_at: rfc3339(row.updated_at),
                 is_latest: row.is_latest,
@@ -132,6 +198,8 @@ pub fn release_info(row: &ReleaseRow) -> Result<ReleaseInfo> {
         key_id: row.key_id.clone(),
         yanked: row.yanked_at.is_some(),
         yank_reason: row.yank_reason.clone(),
+        deprecated: row.deprecated_at.is_some(),
+        deprecation_message: row.deprecation_message.clone(),
         is_latest: row.is_latest,
         trust: verdict(row),
         log: None,
@@ -183,4 +251,92 @@ pub async fn artifact_checks(
             checked_at: rfc3339(r.checked_at),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> ReleaseRow {
+        ReleaseRow {
+            id: 1,
+            server_id: 1,
+            name: "io.github.o/s".into(),
+            namespace: "io.github.o".into(),
+            version: "1.0.0".into(),
+            manifest: b"{}".to_vec(),
+            manifest_sha256: "00".into(),
+            signature: Some("sig".into()),
+            key_id: Some("0123456789ABCDEF".into()),
+            origin: "publish".into(),
+            published_at: 1,
+            updated_at: 1,
+            is_latest: true,
+            yanked_at: None,
+            yank_reason: None,
+            deprecated_at: None,
+            deprecation_message: None,
+            status_changed_at: None,
+            last_statement_at: None,
+            key_revoked_at: None,
+            malicious_reason: None,
+            artifacts_state: None,
+            artifacts_problems: None,
+            publisher_vetted: false,
+        }
+    }
+
+    #[test]
+    fn status_mapping_strongest_first() {
+        let mut r = row();
+        assert_eq!(official_status(&r).status, ServerStatus::Active);
+        assert_eq!(official_status(&r).message, None);
+
+        r.key_revoked_at = Some(50);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deprecated);
+        assert!(s.message.unwrap().contains("0123456789ABCDEF was revoked"));
+        assert_eq!(s.changed_at, Some(50), "a revocation's time is the key's");
+
+        r.deprecated_at = Some(20);
+        r.deprecation_message = Some("use 2.0.0".into());
+        r.status_changed_at = Some(20);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deprecated);
+        assert_eq!(s.message.as_deref(), Some("use 2.0.0"));
+        assert_eq!(s.changed_at, Some(50));
+
+        r.yanked_at = Some(60);
+        r.status_changed_at = Some(60);
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deleted);
+        assert_eq!(s.message.as_deref(), Some("yanked by the maintainer"));
+        assert_eq!(s.changed_at, Some(60));
+
+        r.malicious_reason = Some("steals tokens".into());
+        let s = official_status(&r);
+        assert_eq!(s.status, ServerStatus::Deleted);
+        assert_eq!(
+            s.message.as_deref(),
+            Some("taken down by the registry's operators: steals tokens")
+        );
+    }
+
+    #[test]
+    fn status_messages_fit_the_official_bound() {
+        let mut r = row();
+        r.yanked_at = Some(1);
+        r.yank_reason = Some("é".repeat(600));
+        let m = official_status(&r).message.unwrap();
+        assert_eq!(
+            m.chars().count(),
+            protocol::formats::STATUS_MESSAGE_MAX_CHARS
+        );
+        assert!(m.ends_with('…'));
+        // The deprecation reason never lowers the level.
+        let mut r = row();
+        let before = verdict(&r).level;
+        r.deprecated_at = Some(1);
+        assert_eq!(verdict(&r).level, before);
+    }
 }

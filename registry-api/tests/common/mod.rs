@@ -332,6 +332,43 @@ pub fn yank_body(
     body
 }
 
+/// A deprecate (`deprecate = true`) or un-deprecate body issued at `issued_at` (statements
+/// about one release must be issued at increasing seconds).
+pub fn deprecate_body(
+    key: &SecretKey,
+    name: &str,
+    version: &str,
+    message: Option<&str>,
+    deprecate: bool,
+    issued_at: i64,
+) -> Value {
+    let statement = if deprecate {
+        Statement::Deprecate {
+            name,
+            version,
+            message,
+            issued_at,
+        }
+    } else {
+        Statement::Undeprecate {
+            name,
+            version,
+            issued_at,
+        }
+    };
+    let text = statement.to_text().expect("statement");
+    let mut body = json!({
+        "name": name,
+        "version": version,
+        "issuedAt": issued_at,
+        "signature": sign(key, text.as_bytes()).to_file_string(),
+    });
+    if let Some(m) = message {
+        body["message"] = json!(m);
+    }
+    body
+}
+
 pub fn revoke_body(key: &SecretKey, reason: Option<&str>) -> Value {
     let issued_at = now_secs();
     let key_id = key.key_id().to_string();

@@ -17,6 +17,7 @@ use protocol::log::evidence::check_release;
 use protocol::manifest::digest::ContentDigest;
 use protocol::oci_tag;
 use protocol::trust::TrustLevel;
+use protocol::trust::{ReasonCode, TrustLevel};
 use protocol::{PackageRef, Version};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha512};
@@ -526,6 +527,16 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
             "trust",
             format!("{level} satisfies --min-level {min_level}"),
         );
+    }
+    // A deprecation refuses nothing (the release is what its maintainer published), but the
+    // user should hear what the maintainer says to use instead.
+    for r in resp
+        .verdict
+        .reasons
+        .iter()
+        .filter(|r| r.code == ReasonCode::Deprecated)
+    {
+        report.notes.push(r.message.clone());
     }
     if let Some(k) = &resp.key
         && let Some(at) = &k.revoked_at

@@ -6,9 +6,9 @@
 //! checkpoint this client saw (recomputed locally, and with the registry's proof); and every
 //! signature in the log: releases (fetching each manifest by name and version and checking its
 //! SHA-256, and that the key's logged grant covers it by `protocol::grant::covers`, the rule the
-//! registry applies), key rotations, revocations and yanks, with the keys as the log itself recorded them;
-//! artifact checks must follow the release they check, and operator statements verify with
-//! `--operator-key`.
+//! registry applies), key rotations, revocations, yanks and deprecations, with the keys as the
+//! log itself recorded them; artifact checks must follow the release they check, and operator
+//! statements verify with `--operator-key`.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -69,6 +69,28 @@ impl KeyState {
             .collect();
         list.join(", ")
     }
+}
+
+/// A maintainer's statement about a release (yank, deprecation, or their withdrawal), checked
+/// with the key as the log recorded it; the problem to report otherwise.
+fn check_release_statement(
+    entry: usize,
+    keys: &HashMap<String, KeyState>,
+    statement: &Statement<'_>,
+    key_id: &str,
+    signature: &str,
+    what: &str,
+) -> std::result::Result<(), String> {
+    let Some(public) = keys.get(key_id).and_then(|k| k.public.as_ref()) else {
+        return Err(format!(
+            "entry {entry}: {what} by {key_id}, a key the log never recorded"
+        ));
+    };
+    let text = statement
+        .to_text()
+        .map_err(|e| format!("entry {entry}: {what}: the statement cannot be rebuilt: {e}"))?;
+    verify_sig(public, text.as_bytes(), signature)
+        .map_err(|e| format!("entry {entry}: {what}: {e}"))
 }
 
 fn verify_sig(key: &PublicKey, data: &[u8], sig: &str) -> std::result::Result<(), String> {
@@ -298,7 +320,7 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 signature,
                 ..
             } => {
-                let text = if yank {
+                let statement = if yank {
                     Statement::Yank {
                         name: &name,
                         version: &version,
@@ -311,19 +333,39 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                         version: &version,
                         issued_at,
                     }
-                }
-                .to_text()
-                .unwrap_or_default();
-                match keys.get(&key_id).and_then(|k| k.public.as_ref()) {
-                    Some(public) => {
-                        if let Err(e) = verify_sig(public, text.as_bytes(), &signature) {
-                            problems.push(format!("entry {i}: yank of {name}@{version}: {e}"));
-                        }
+                };
+                let what = format!("{} of {name}@{version}", statement.action());
+                check_release_statement(i, &keys, &statement, &key_id, &signature, &what)
+                    .unwrap_or_else(|p| problems.push(p));
+                statements += 1;
+            }
+            LogRecord::Deprecate {
+                deprecate,
+                name,
+                version,
+                message,
+                key_id,
+                issued_at,
+                signature,
+                ..
+            } => {
+                let statement = if deprecate {
+                    Statement::Deprecate {
+                        name: &name,
+                        version: &version,
+                        message: message.as_deref(),
+                        issued_at,
                     }
-                    None => problems.push(format!(
-                        "entry {i}: yank of {name}@{version} by {key_id}, a key the log never recorded"
-                    )),
-                }
+                } else {
+                    Statement::Undeprecate {
+                        name: &name,
+                        version: &version,
+                        issued_at,
+                    }
+                };
+                let what = format!("{} of {name}@{version}", statement.action());
+                check_release_statement(i, &keys, &statement, &key_id, &signature, &what)
+                    .unwrap_or_else(|p| problems.push(p));
                 statements += 1;
             }
             LogRecord::ArtifactCheck {
@@ -521,4 +563,48 @@ fn operator_keys(values: &[String]) -> Result<Vec<PublicKey>> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::SecretKey;
+
+    #[test]
+    fn release_statements_verify_with_the_logged_key_only() {
+        let key = SecretKey::generate(&mut rand_core::OsRng);
+        let key_id = key.key_id().to_string();
+        let statement = Statement::Deprecate {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            message: Some("use 2.0.0"),
+            issued_at: 5,
+        };
+        let text = statement.to_text().unwrap();
+        let sig = key.sign(text.as_bytes(), "t").unwrap().to_file_string();
+        let mut keys = HashMap::new();
+        let what = "deprecate of io.github.o/s@1.0.0";
+        let err = check_release_statement(3, &keys, &statement, &key_id, &sig, what).unwrap_err();
+        assert!(err.contains("a key the log never recorded"), "{err}");
+        keys.insert(
+            key_id.clone(),
+            KeyState {
+                public: Some(key.public_key()),
+                ..KeyState::default()
+            },
+        );
+        assert!(check_release_statement(3, &keys, &statement, &key_id, &sig, what).is_ok());
+        // Another message than the one signed does not verify.
+        let altered = Statement::Deprecate {
+            name: "io.github.o/s",
+            version: "1.0.0",
+            message: Some("all is fine"),
+            issued_at: 5,
+        };
+        let err = check_release_statement(3, &keys, &altered, &key_id, &sig, what).unwrap_err();
+        assert!(
+            err.starts_with("entry 3: deprecate of io.github.o/s@1.0.0: "),
+            "{err}"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod check;
+mod deprecate;
 mod key;
 mod keys;
 mod log;
@@ -31,6 +32,8 @@ pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
         Command::Publish(args) => publish::publish(args, out),
         Command::Yank(args) => yank::yank(args, out),
         Command::Unyank(args) => yank::unyank(args, out),
+        Command::Deprecate(args) => deprecate::deprecate(args, out),
+        Command::Undeprecate(args) => deprecate::undeprecate(args, out),
         Command::Check(args) => check::check(args, out),
         Command::Log(LogCommand::Verify(args)) => log::verify(args, out),
         Command::Scan(args) => scan::scan(args, out),

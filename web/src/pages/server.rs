@@ -81,6 +81,11 @@ fn header(detail: &ServerDetail, info: &ReleaseInfo) -> AnyView {
     } else {
         "older version"
     };
+    let status = if info.deprecated && !info.yanked {
+        format!("{status}, deprecated")
+    } else {
+        status.to_string()
+    };
     view! {
         <div class="server-head">
             <p class="crumbs"><a href=ns_href>{ns}</a></p>
@@ -103,6 +108,13 @@ fn trust(release: &VerifyResponse, info: &ReleaseInfo) -> AnyView {
         .yank_reason
         .clone()
         .map(|r| view! { <p>"Yanked: " {r}</p> });
+    let deprecation = info.deprecated.then(|| {
+        let message = info
+            .deprecation_message
+            .clone()
+            .unwrap_or_else(|| "no message given".to_string());
+        view! { <p>"Deprecated by the maintainer: " {message}</p> }
+    });
     view! {
         <section class="panel" aria-labelledby="trust-title">
             <h2 id="trust-title">"Trust"</h2>
@@ -115,6 +127,7 @@ fn trust(release: &VerifyResponse, info: &ReleaseInfo) -> AnyView {
                 }).collect_view()}
             </ul>
             {yank}
+            {deprecation}
         </section>
     }
     .into_any()
