@@ -56,9 +56,13 @@ async fn published(app: &TestApp, gh: &FakeGithub, versions: &[&str]) -> protoco
     key
 }
 
+/// The official `_meta` of a release, deleted ones included (`include_deleted`).
 async fn official(app: &TestApp, version: &str) -> Value {
     let (status, one) = app
-        .get(&format!("/v0.1/servers/{}/versions/{version}", enc(NAME)))
+        .get(&format!(
+            "/v0.1/servers/{}/versions/{version}?include_deleted=true",
+            enc(NAME)
+        ))
         .await;
     assert_eq!(status, StatusCode::OK, "{one}");
     one["_meta"][OFFICIAL_META_KEY].clone()
