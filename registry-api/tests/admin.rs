@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use assert_cmd::cargo::CommandCargoExt;
-use protocol::api::{OperatorAction, Statement};
+use protocol::api::{OperatorAction, ServerStatus, Statement};
 use protocol::log::LogRecord;
 use protocol::trust::TrustLevel;
 use registry::service::views;
@@ -77,6 +77,20 @@ async fn level(data: &Path, name: &str, version: &str) -> (TrustLevel, Vec<Strin
     )
 }
 
+/// The release's official lifecycle status (a flag is a takedown: `deleted`).
+async fn official(data: &Path, name: &str, version: &str) -> views::OfficialStatus {
+    let config = registry::Config::for_data_dir(data);
+    let db = registry::db::Db::connect(&config.database_url().unwrap())
+        .await
+        .unwrap();
+    let row = registry::db::releases::find(&db, name, version)
+        .await
+        .unwrap()
+        .unwrap();
+    db.close().await;
+    views::official_status(&row)
+}
+
 async fn leaves(data: &Path) -> Vec<LogRecord> {
     let config = registry::Config::for_data_dir(data);
     let db = registry::db::Db::connect(&config.database_url().unwrap())
@@ -136,6 +150,15 @@ async fn operators_flag_unflag_and_vet_through_the_cli_and_every_statement_is_lo
         level(&data, "io.github.acme/tool", "1.1.0").await.0,
         TrustLevel::Listed
     );
+    let status = official(&data, "io.github.acme/tool", "1.0.0").await;
+    assert_eq!(status.status, ServerStatus::Deleted);
+    assert!(status.message.unwrap().contains("exfiltrates tokens"));
+    assert!(status.changed_at.is_some());
+    let other = official(&data, "io.github.acme/tool", "1.1.0").await;
+    assert_eq!(
+        (other.status, other.changed_at),
+        (ServerStatus::Active, None)
+    );
 
     // Flag the whole server; un-flag the release: the server flag still holds.
     ok(&admin(&[
@@ -150,6 +173,12 @@ async fn operators_flag_unflag_and_vet_through_the_cli_and_every_statement_is_lo
     assert!(
         reasons.iter().any(|r| r.contains("typosquat")),
         "{reasons:?}"
+    );
+    let other = official(&data, "io.github.acme/tool", "1.1.0").await;
+    assert_eq!(other.status, ServerStatus::Deleted);
+    assert!(
+        other.changed_at.is_some(),
+        "a server flag changes every release"
     );
     let text = ok(&admin(&["unflag", "io.github.acme/tool"]));
     assert!(

@@ -415,3 +415,25 @@ async fn yank_is_deleted_and_a_revoked_key_is_deprecated() {
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_documents_the_deprecation_routes_and_fields() {
+    let (app, _gh) = start(Backend::Sqlite).await;
+    let (status, doc) = app.get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    for path in ["/v1/deprecate", "/v1/undeprecate"] {
+        let responses = &doc["paths"][path]["post"]["responses"];
+        for code in ["200", "400", "403", "404", "413", "429"] {
+            assert!(responses.get(code).is_some(), "{path} lacks {code}");
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["DeprecateRequest"]["properties"]["message"]["maxLength"],
+        500
+    );
+    let official = &schemas["OfficialMeta"]["properties"];
+    assert!(official.get("statusMessage").is_some(), "{official}");
+    assert!(official.get("statusChangedAt").is_some(), "{official}");
+    app.stop().await;
+}
