@@ -16,7 +16,6 @@ use protocol::formats::RELEASE_META_KEY;
 use protocol::log::evidence::check_release;
 use protocol::manifest::digest::ContentDigest;
 use protocol::oci_tag;
-use protocol::trust::TrustLevel;
 use protocol::trust::{ReasonCode, TrustLevel};
 use protocol::{PackageRef, Version};
 use serde_json::{Value, json};
