@@ -96,6 +96,8 @@ fn deprecate_check_undeprecate_and_log_verify() {
         );
         let mut config = registry::Config::for_data_dir(&dir.path().join("data"));
         config.github_api_url = gh.url.clone();
+        // The fake GitHub is on loopback, which only the test mode reaches.
+        config.artifacts.allow_private_artifact_hosts = true;
         config.write_rate_limit = 0;
         let state = registry::open(&config, false).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
