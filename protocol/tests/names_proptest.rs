@@ -24,7 +24,10 @@ fn version() -> impl Strategy<Value = String> {
         // Non-semantic versions the official registry accepts too.
         "[0-9]{4}\\.[0-9]{2}\\.[0-9]{2}",
         "v[0-9]{1,3}\\.[0-9]{1,3}",
-        "[a-z][a-z0-9._-]{0,10}".prop_filter("reserved", |s| s != "latest"),
+        // `latest` is reserved, and an `x` part (`x.0`) reads as a range (`1.x`), which the
+        // parser refuses as the official registry does.
+        "[a-z][a-z0-9._-]{0,10}"
+            .prop_filter("reserved", |s| s != "latest" && !s.split('.').any(|p| p == "x")),
     ]
 }
 
