@@ -26,8 +26,8 @@ fn version() -> impl Strategy<Value = String> {
         "v[0-9]{1,3}\\.[0-9]{1,3}",
         // `latest` is reserved, and an `x` part (`x.0`) reads as a range (`1.x`), which the
         // parser refuses as the official registry does.
-        "[a-z][a-z0-9._-]{0,10}"
-            .prop_filter("reserved", |s| s != "latest" && !s.split('.').any(|p| p == "x")),
+        "[a-z][a-z0-9._-]{0,10}".prop_filter("reserved", |s| s != "latest"
+            && !s.split('.').any(|p| p == "x")),
     ]
 }
 
