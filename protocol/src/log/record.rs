@@ -22,7 +22,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::log_err;
-use crate::api::OperatorAction;
+use crate::api::{OperatorAction, Statement};
 use crate::error::Result;
 use crate::formats::log::{RECORD_HEADER, RECORD_MAX_LEN};
 
@@ -119,6 +119,62 @@ pub enum LogRecord {
 }
 
 impl LogRecord {
+    /// The maintainer's statement a yank or deprecation leaf records (the text its `signature`
+    /// covers), rebuilt exactly as the registry checked it; `None` for other leaves.
+    pub fn release_statement(&self) -> Option<Statement<'_>> {
+        match self {
+            LogRecord::Yank {
+                yank: true,
+                name,
+                version,
+                reason,
+                issued_at,
+                ..
+            } => Some(Statement::Yank {
+                name,
+                version,
+                reason: reason.as_deref(),
+                issued_at: *issued_at,
+            }),
+            LogRecord::Yank {
+                yank: false,
+                name,
+                version,
+                issued_at,
+                ..
+            } => Some(Statement::Unyank {
+                name,
+                version,
+                issued_at: *issued_at,
+            }),
+            LogRecord::Deprecate {
+                deprecate: true,
+                name,
+                version,
+                message,
+                issued_at,
+                ..
+            } => Some(Statement::Deprecate {
+                name,
+                version,
+                message: message.as_deref(),
+                issued_at: *issued_at,
+            }),
+            LogRecord::Deprecate {
+                deprecate: false,
+                name,
+                version,
+                issued_at,
+                ..
+            } => Some(Statement::Undeprecate {
+                name,
+                version,
+                issued_at: *issued_at,
+            }),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             LogRecord::Release { .. } => "release",

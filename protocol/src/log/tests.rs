@@ -483,3 +483,55 @@ fn non_canonical_records_are_refused() {
     };
     assert!(multi_line.to_bytes().is_err());
 }
+
+#[test]
+fn yank_and_deprecation_leaves_rebuild_the_signed_statement() {
+    let yank = LogRecord::Yank {
+        yank: true,
+        name: "io.github.octo/weather".into(),
+        version: "1.0.0".into(),
+        reason: Some("broken".into()),
+        key_id: "0123456789ABCDEF".into(),
+        issued_at: 10,
+        signature: "s\n".into(),
+        time_ms: 11,
+    };
+    assert_eq!(
+        yank.release_statement(),
+        Some(crate::api::Statement::Yank {
+            name: "io.github.octo/weather",
+            version: "1.0.0",
+            reason: Some("broken"),
+            issued_at: 10,
+        })
+    );
+    let undeprecate = LogRecord::Deprecate {
+        deprecate: false,
+        name: "io.github.octo/weather".into(),
+        version: "1.0.0".into(),
+        message: None,
+        key_id: "0123456789ABCDEF".into(),
+        issued_at: 12,
+        signature: "s\n".into(),
+        time_ms: 13,
+    };
+    assert_eq!(
+        undeprecate.release_statement(),
+        Some(crate::api::Statement::Undeprecate {
+            name: "io.github.octo/weather",
+            version: "1.0.0",
+            issued_at: 12,
+        })
+    );
+    assert_eq!(
+        LogRecord::KeyRevoke {
+            key_id: "0123456789ABCDEF".into(),
+            reason: None,
+            issued_at: None,
+            signature: None,
+            time_ms: 1,
+        }
+        .release_statement(),
+        None
+    );
+}

@@ -47,14 +47,7 @@ pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<Release
         "manifest (it was changed after signing, or signed by another key)",
     )?;
     let facts = manifest_facts(&bytes)?;
-    let grant = covering_grant(
-        db,
-        &key.key_id,
-        &name,
-        &namespace,
-        facts.repository_url.as_deref(),
-    )
-    .await?;
+    let grant = covering_grant(db, &key.key_id, &name, facts.repository_url.as_deref()).await?;
     // Findings are facts about the release, not reasons to refuse it.
     let release_scan = scan::scan_bytes(&bytes);
 

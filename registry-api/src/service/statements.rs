@@ -53,28 +53,27 @@ pub async fn live_key(db: &Db, signature: &Signature) -> Result<KeyRow> {
     Ok(key)
 }
 
-/// The grant of `key_id` that covers a server name in `namespace` whose manifest points at
-/// `repository_url`: a domain grant for the namespace, or a GitHub grant for that repository.
+/// The grant of `key_id` that covers the server `name` whose manifest points at
+/// `repository_url`: a domain grant for its namespace, or a GitHub grant for that repository.
 pub async fn covering_grant(
     db: &Db,
     key_id: &str,
     name: &str,
-    namespace: &str,
     repository_url: Option<&str>,
 ) -> Result<GrantRow> {
     let grants = db::keys::grants_of_key(db, key_id).await?;
-    // The rule clients check too (`mcp-sign check`, `log verify`): one function in protocol.
+    // The rule clients check too (`mcp-sign check`, `log verify`): one function in protocol,
+    // namespace included.
     let found = grants.iter().find(|g| {
-        g.namespace.eq_ignore_ascii_case(namespace)
-            && grant::covers(
-                &grant::Grant {
-                    namespace: &g.namespace,
-                    proof_kind: &g.proof_kind,
-                    proof_target: &g.proof_target,
-                },
-                name,
-                repository_url,
-            )
+        grant::covers(
+            &grant::Grant {
+                namespace: &g.namespace,
+                proof_kind: &g.proof_kind,
+                proof_target: &g.proof_target,
+            },
+            name,
+            repository_url,
+        )
     });
     if let Some(g) = found {
         return Ok(g.clone());
@@ -305,14 +304,7 @@ pub async fn apply_release_statement(
     let signature = parse_signature(signed.signature)?;
     let key = live_key(db, &signature).await?;
     let facts = super::manifest_facts(&row.manifest)?;
-    covering_grant(
-        db,
-        &key.key_id,
-        &row.name,
-        &row.namespace,
-        facts.repository_url.as_deref(),
-    )
-    .await?;
+    covering_grant(db, &key.key_id, &row.name, facts.repository_url.as_deref()).await?;
     verify(&key, text.as_bytes(), &signature, "statement")?;
     check_fresh(signed.issued_at)?;
 

@@ -311,62 +311,26 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                 k.revoked = true;
             }
             LogRecord::Yank {
-                yank,
-                name,
-                version,
-                reason,
-                key_id,
-                issued_at,
-                signature,
+                ref name,
+                ref version,
+                ref key_id,
+                ref signature,
                 ..
-            } => {
-                let statement = if yank {
-                    Statement::Yank {
-                        name: &name,
-                        version: &version,
-                        reason: reason.as_deref(),
-                        issued_at,
-                    }
-                } else {
-                    Statement::Unyank {
-                        name: &name,
-                        version: &version,
-                        issued_at,
-                    }
-                };
-                let what = format!("{} of {name}@{version}", statement.action());
-                check_release_statement(i, &keys, &statement, &key_id, &signature, &what)
-                    .unwrap_or_else(|p| problems.push(p));
-                statements += 1;
             }
-            LogRecord::Deprecate {
-                deprecate,
-                name,
-                version,
-                message,
-                key_id,
-                issued_at,
-                signature,
+            | LogRecord::Deprecate {
+                ref name,
+                ref version,
+                ref key_id,
+                ref signature,
                 ..
             } => {
-                let statement = if deprecate {
-                    Statement::Deprecate {
-                        name: &name,
-                        version: &version,
-                        message: message.as_deref(),
-                        issued_at,
-                    }
-                } else {
-                    Statement::Undeprecate {
-                        name: &name,
-                        version: &version,
-                        issued_at,
-                    }
-                };
-                let what = format!("{} of {name}@{version}", statement.action());
-                check_release_statement(i, &keys, &statement, &key_id, &signature, &what)
-                    .unwrap_or_else(|p| problems.push(p));
-                statements += 1;
+                // The statement as the registry checked it, rebuilt by protocol.
+                if let Some(statement) = rec.release_statement() {
+                    let what = format!("{} of {name}@{version}", statement.action());
+                    check_release_statement(i, &keys, &statement, key_id, signature, &what)
+                        .unwrap_or_else(|p| problems.push(p));
+                    statements += 1;
+                }
             }
             LogRecord::ArtifactCheck {
                 name,
