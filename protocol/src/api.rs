@@ -774,7 +774,7 @@ pub struct ArtifactCheckInfo {
     /// The package reference, e.g. `npm:@scope/pkg@1.2.3`.
     pub package: String,
     /// `matched`, `mismatch`, `ownership_missing`, `temporary` or `failed`.
-    pub state: String,
+    pub state: crate::ArtifactState,
     /// What was compared, e.g. `npm dist.integrity`, `PyPI digests.sha256 of FILE`,
     /// `OCI manifest digest of tag 1.0.0`, `tarball sha256`, `file sha256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

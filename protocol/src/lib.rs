@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod api;
+pub mod artifact_state;
 pub mod error;
 pub mod formats;
 pub mod grant;
@@ -13,6 +14,7 @@ pub mod ownership;
 pub mod scan;
 pub mod trust;
 
+pub use artifact_state::ArtifactState;
 pub use error::{Error, Result};
 pub use manifest::{Manifest, Problem, Severity};
 pub use minisign::{KeyId, PublicKey, SecretKey, Signature};

@@ -78,6 +78,24 @@ pub struct ReleaseExtension {
 }
 
 impl ReleaseExtension {
+    /// The extension of a server.json document: `None` when it has none, an error when the
+    /// one it has does not read as format 1. The one place that knows where it lives.
+    pub fn read_from(server_json: &Value) -> Result<Option<Self>, serde_json::Error> {
+        match server_json
+            .get("_meta")
+            .and_then(|meta| meta.get(crate::formats::RELEASE_META_KEY))
+        {
+            None => Ok(None),
+            Some(ext) => Self::deserialize(ext).map(Some),
+        }
+    }
+
+    /// The extension of a server.json document that was validated before (a stored or
+    /// published release): `None` when it has none or, defensively, one that does not read.
+    pub fn of(server_json: &Value) -> Option<Self> {
+        Self::read_from(server_json).ok().flatten()
+    }
+
     /// The tool named `name`.
     pub fn tool(&self, name: &str) -> Option<&Tool> {
         self.tools.iter().find(|t| t.name == name)

@@ -151,29 +151,8 @@ impl Default for ArtifactArgs {
     }
 }
 
-/// The outcome for one package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PackageState {
-    Matched,
-    Mismatch,
-    OwnershipMissing,
-    /// Temporary failure: retried later.
-    Temporary,
-    /// Definitive failure other than a mismatch (not found, no digest, refused, oversize...).
-    Failed,
-}
-
-impl PackageState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PackageState::Matched => "matched",
-            PackageState::Mismatch => "mismatch",
-            PackageState::OwnershipMissing => "ownership_missing",
-            PackageState::Temporary => "temporary",
-            PackageState::Failed => "failed",
-        }
-    }
-}
+/// The outcome for one package (the wire and row names live with the enum in `protocol`).
+pub use protocol::ArtifactState as PackageState;
 
 /// What was compared for one package, and what came of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,13 +246,9 @@ impl PackageResult {
 
     /// A stored result (`artifact_results`).
     pub fn from_row(r: db::artifacts::ResultRow) -> Self {
-        let state = match r.state.as_str() {
-            "matched" => PackageState::Matched,
-            "mismatch" => PackageState::Mismatch,
-            "ownership_missing" => PackageState::OwnershipMissing,
-            "temporary" => PackageState::Temporary,
-            _ => PackageState::Failed,
-        };
+        // A row written by a newer registry with a state this one does not know reads as a
+        // definitive failure: never as a match.
+        let state = r.state.parse().unwrap_or(PackageState::Failed);
         PackageResult {
             package: r.package,
             state,

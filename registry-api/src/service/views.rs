@@ -242,7 +242,7 @@ pub async fn artifact_checks(
         .into_iter()
         .map(|r| protocol::api::ArtifactCheckInfo {
             package: r.package,
-            state: r.state,
+            state: r.state.parse().unwrap_or(protocol::ArtifactState::Failed),
             compared: r.compared,
             expected: r.expected,
             observed: r.observed,

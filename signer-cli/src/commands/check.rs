@@ -11,6 +11,7 @@ use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
 use base64::Engine as _;
+use protocol::ArtifactState;
 use protocol::api::VerifyResponse;
 use protocol::formats::RELEASE_META_KEY;
 use protocol::log::evidence::check_release;
@@ -415,8 +416,8 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
         {
             continue;
         }
-        let detail = match (a.state.as_str(), &a.compared, &a.observed) {
-            ("matched", Some(what), Some(digest)) => format!(
+        let detail = match (a.state, &a.compared, &a.observed) {
+            (ArtifactState::Matched, Some(what), Some(digest)) => format!(
                 "{}: {what} {digest} matches the signed manifest (checked by the registry at {})",
                 a.package, a.checked_at
             ),
@@ -425,7 +426,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
                 a.message, a.checked_at
             ),
         };
-        if a.state == "matched" {
+        if a.state == ArtifactState::Matched {
             report.pass("registry-artifact", detail);
         } else {
             report.notes.push(detail);
