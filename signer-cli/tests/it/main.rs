@@ -1,0 +1,17 @@
+//! `mcp-sign`'s integration tests, in one binary: each module drives the real binary (and, for
+//! the registry commands, the real registry in-process) for one area of behaviour. Shared fakes
+//! and the minisign runner are the `testkit` crate.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod audit_cli;
+mod check_artifacts;
+mod check_log;
+mod deprecate_cli;
+mod keys_cli;
+mod keys_interop;
+mod manifest_cli;
+mod registry_e2e;
+mod scan_cli;
+mod support;
