@@ -22,9 +22,9 @@ use protocol::{PackageRef, Version};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256, Sha512};
 
-use super::log_trust::{self, Consistency, LogState};
-use super::pins;
+use super::log_trust_store::{self, Consistency, LogState};
 use super::registry_client::{RegistryClient, query_value, verdict_line};
+use super::tool_pins;
 use crate::cli::CheckArgs;
 use crate::output::Output;
 use crate::{EXIT_VERIFICATION_FAILED, Reported};
@@ -168,9 +168,9 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
         )),
         None => None,
     };
-    let tool_pins = args.pin_tools.as_deref().map(pins::load).transpose()?;
+    let pinned_tools = args.pin_tools.as_deref().map(tool_pins::load).transpose()?;
     let client = RegistryClient::new(&args.registry.registry)?;
-    let pinned = log_trust::pin(&args.trust, &client)?;
+    let pinned = log_trust_store::pin(&args.trust, &client)?;
     let mut state = LogState::load(&args.trust, &pinned.verifier)?;
     out.note(&pinned.describe());
 
@@ -320,7 +320,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     }
 
     if let Some(cp) = &checkpoint {
-        match log_trust::check_consistency(&client, &pinned.verifier, &mut state, cp)? {
+        match log_trust_store::check_consistency(&client, &pinned.verifier, &mut state, cp)? {
             Ok(Consistency::First) => report.pass(
                 "consistency",
                 format!(
@@ -434,7 +434,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     }
 
     // Tools against the user's pins (rug pulls).
-    let release_tools = pins::manifest_tools(
+    let release_tools = tool_pins::manifest_tools(
         &resp
             .manifest
             .as_deref()
@@ -442,7 +442,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
             .unwrap_or(Value::Null),
     );
     let mut tools_diff = None;
-    if let (Some(p), Some(path)) = (&tool_pins, &args.pin_tools)
+    if let (Some(p), Some(path)) = (&pinned_tools, &args.pin_tools)
         && level != TrustLevel::Unknown
     {
         match &p.server {
@@ -454,7 +454,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
                 ),
             ),
             _ => {
-                let diff = pins::compare(p, &release_tools)?;
+                let diff = tool_pins::compare(p, &release_tools)?;
                 if diff.is_empty() {
                     report.pass(
                         "tools",
@@ -557,7 +557,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     if report.refusals.is_empty()
         && let Some(path) = &args.write_pins
     {
-        let file = pins::pins_file(&name, &version, &release_tools)?;
+        let file = tool_pins::pins_file(&name, &version, &release_tools)?;
         crate::files::write(
             path,
             format!("{}\n", serde_json::to_string_pretty(&file)?).as_bytes(),

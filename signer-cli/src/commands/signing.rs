@@ -1,4 +1,5 @@
-//! `keygen`, `sign` and `verify`: minisign-compatible keys and signatures.
+//! `keygen`, `sign` and `verify`: minisign-compatible key files and signatures on this machine.
+//! (Registering a key with a registry is `key_registration.rs`.)
 
 use std::fs::File;
 use std::io::{ErrorKind, Read};
