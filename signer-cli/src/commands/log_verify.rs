@@ -19,9 +19,9 @@ use protocol::log::tile::decode_bundle;
 use protocol::log::{
     Hash, LogRecord, TilePath, VecReader, leaf_hash, stored_hash_index, stored_hashes_of, tree_hash,
 };
+use protocol::manifest::Sha256Digest;
 use protocol::{PublicKey, Signature, grant};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::log_trust_store::{self, Consistency, LogState};
 use super::registry_client::{RegistryClient, query_value};
@@ -425,7 +425,7 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                     ));
                     continue;
                 };
-                let sha = hex::encode(Sha256::digest(manifest.as_bytes()));
+                let sha = Sha256Digest::of(manifest.as_bytes()).to_string();
                 if sha != manifest_sha256 {
                     problems.push(format!(
                         "entry {i}: the registry serves {name}@{version} with sha256 {sha}, the \
