@@ -2,7 +2,6 @@
 //! they are recorded in the release extension.
 
 use std::fs::File;
-use std::io::{ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -11,9 +10,7 @@ use protocol::manifest::{ArtifactDigests, ArtifactHasher};
 use serde_json::{Map, Value, json};
 
 use super::input::str_field;
-
-/// Read size when streaming an artifact through the hashes.
-const CHUNK_LEN: usize = 64 * 1024;
+use crate::files;
 
 /// An artifact's digests, and the package of the manifest it belongs to.
 #[derive(Debug)]
@@ -28,15 +25,7 @@ pub(super) struct HashedArtifact {
 pub(super) fn hash_file(path: &Path) -> Result<(String, ArtifactDigests)> {
     let mut file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut hasher = ArtifactHasher::new();
-    let mut buf = vec![0u8; CHUNK_LEN];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(buf.get(..n).unwrap_or_default()),
-            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
-    }
+    files::stream(&mut file, path, |chunk| hasher.update(chunk))?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
