@@ -39,7 +39,7 @@ pub(crate) fn stream(
     }
 }
 
-/// Who may read a file written by [`write`].
+/// Who may read a file written by [`write()`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// The usual mode (0644 less the umask).
