@@ -141,6 +141,7 @@ pub(crate) fn audit(args: AuditArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
+/// A configuration file's text, or why it is skipped.
 fn read_config(path: &Path) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
     let mut bytes = Vec::new();

@@ -4,6 +4,8 @@ use protocol::formats::{RELEASE_FORMAT_VERSION, RELEASE_META_KEY, SERVER_SCHEMA_
 use serde_json::{Map, Value, json};
 
 /// Takes the release extension out of `_meta` (a fresh one if there is none).
+/// It stays a JSON map, not a `ReleaseExtension`: `init` edits what the maintainer wrote and
+/// must keep every key, including ones this version does not know.
 pub(super) fn take_release(doc: &mut Map<String, Value>) -> Map<String, Value> {
     let existing = doc
         .get_mut("_meta")
