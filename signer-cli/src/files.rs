@@ -1,7 +1,7 @@
 //! Reading and writing the user's files: clear errors naming the path, no half-written files.
 
 use std::fs;
-use std::io::Write;
+use std::io::{ErrorKind, Read, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -17,7 +17,29 @@ pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
 }
 
-/// Who may read a file written by [`write`].
+/// Read size when streaming a file through a hash: large enough to be fast, small enough that
+/// a 50 GB artifact costs no memory.
+const CHUNK_LEN: usize = 64 * 1024;
+
+/// Feed what is left of `input` (read from `path`) through `update` in chunks, never holding
+/// all of it.
+pub(crate) fn stream(
+    input: &mut impl Read,
+    path: &Path,
+    mut update: impl FnMut(&[u8]),
+) -> Result<()> {
+    let mut buffer = vec![0u8; CHUNK_LEN];
+    loop {
+        match input.read(&mut buffer) {
+            Ok(0) => return Ok(()),
+            Ok(n) => update(buffer.get(..n).unwrap_or_default()),
+            Err(err) if err.kind() == ErrorKind::Interrupted => {}
+            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
+/// Who may read a file written by [`write()`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mode {
     /// The usual mode (0644 less the umask).

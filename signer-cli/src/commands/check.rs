@@ -10,21 +10,19 @@
 use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
-use base64::Engine as _;
 use protocol::ArtifactState;
 use protocol::api::VerifyResponse;
-use protocol::formats::RELEASE_META_KEY;
 use protocol::log::evidence::check_release;
-use protocol::manifest::digest::ContentDigest;
+use protocol::manifest::release::Artifact;
+use protocol::manifest::{ReleaseExtension, Sha256Digest, Sha512Integrity};
 use protocol::oci_tag;
 use protocol::trust::{ReasonCode, TrustLevel};
 use protocol::{PackageRef, Version};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256, Sha512};
 
-use super::log_trust::{self, Consistency, LogState};
-use super::pins;
+use super::log_trust_store::{self, Consistency, LogState};
 use super::registry_client::{RegistryClient, query_value, verdict_line};
+use super::tool_pins;
 use crate::cli::CheckArgs;
 use crate::output::Output;
 use crate::{EXIT_VERIFICATION_FAILED, Reported};
@@ -78,42 +76,21 @@ impl Report {
 /// integrity or the file's sha256 (with a package target, only that package's artifacts).
 /// Returns whether one matched and a sentence saying what was compared.
 fn artifact_matches(
-    manifest: &Value,
+    release: Option<&ReleaseExtension>,
     bytes: &[u8],
     file: &str,
     package: Option<&PackageRef>,
 ) -> (bool, String) {
-    let sha = hex::encode(Sha256::digest(bytes));
-    let integrity = format!(
-        "sha512-{}",
-        base64::engine::general_purpose::STANDARD.encode(Sha512::digest(bytes))
-    );
-    let artifacts: Vec<Value> = manifest
-        .get("_meta")
-        .and_then(|m| m.get(protocol::formats::RELEASE_META_KEY))
-        .and_then(|r| r.get("artifacts"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
+    let sha = Sha256Digest::of(bytes);
+    let integrity = Sha512Integrity::of(bytes);
+    let artifacts: Vec<&Artifact> = release
         .into_iter()
-        .filter(|a| {
-            package.is_none_or(|p| {
-                p.names_package(
-                    a.get("registryType").and_then(Value::as_str).unwrap_or(""),
-                    a.get("identifier").and_then(Value::as_str).unwrap_or(""),
-                )
-            })
-        })
+        .flat_map(|r| &r.artifacts)
+        .filter(|a| package.is_none_or(|p| p.names_package(&a.registry_type, &a.identifier)))
         .collect();
-    let label = |a: &Value| {
-        format!(
-            "{}:{}",
-            a.get("registryType").and_then(Value::as_str).unwrap_or("?"),
-            a.get("identifier").and_then(Value::as_str).unwrap_or("?")
-        )
-    };
+    let label = |a: &Artifact| format!("{}:{}", a.registry_type, a.identifier);
     for a in &artifacts {
-        if a.get("integrity").and_then(Value::as_str) == Some(integrity.as_str()) {
+        if a.integrity == Some(integrity) {
             return (
                 true,
                 format!(
@@ -123,7 +100,7 @@ fn artifact_matches(
                 ),
             );
         }
-        if a.get("sha256").and_then(Value::as_str) == Some(sha.as_str()) {
+        if a.sha256 == Some(sha) {
             return (
                 true,
                 format!(
@@ -136,10 +113,14 @@ fn artifact_matches(
     let recorded: Vec<String> = artifacts
         .iter()
         .map(|a| {
-            let digests: Vec<&str> = ["sha256", "integrity", "ociDigest"]
-                .iter()
-                .filter_map(|k| a.get(*k).and_then(Value::as_str))
-                .collect();
+            let digests: Vec<String> = [
+                a.sha256.as_ref().map(ToString::to_string),
+                a.integrity.as_ref().map(ToString::to_string),
+                a.oci_digest.as_ref().map(ToString::to_string),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             format!("{} {}", label(a), digests.join(" "))
         })
         .collect();
@@ -168,9 +149,9 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
         )),
         None => None,
     };
-    let tool_pins = args.pin_tools.as_deref().map(pins::load).transpose()?;
+    let pinned_tools = args.pin_tools.as_deref().map(tool_pins::load).transpose()?;
     let client = RegistryClient::new(&args.registry.registry)?;
-    let pinned = log_trust::pin(&args.trust, &client)?;
+    let pinned = log_trust_store::pin(&args.trust, &client)?;
     let mut state = LogState::load(&args.trust, &pinned.verifier)?;
     out.note(&pinned.describe());
 
@@ -184,6 +165,14 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
         Target::Package(p) => format!("/v1/verify?package={}", query_value(&p.to_string())),
     };
     let resp: VerifyResponse = client.get_json(&path)?;
+    // The manifest the registry served (Null without one); the log evidence below is checked
+    // over the same bytes.
+    let manifest: Value = resp
+        .manifest
+        .as_deref()
+        .and_then(|m| serde_json::from_str(m).ok())
+        .unwrap_or(Value::Null);
+    let release = ReleaseExtension::of(&manifest);
     let mut report = Report::default();
     report.pass("registry-key", pinned.describe());
 
@@ -215,28 +204,6 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     if let Target::Package(p) = &target
         && report.refusals.is_empty()
     {
-        let manifest: Value = resp
-            .manifest
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or(Value::Null);
-        // The release extension's image digests, for `oci:…@sha256:` questions.
-        let signed_digests: Vec<(String, String, Option<ContentDigest>)> = manifest
-            .get("_meta")
-            .and_then(|m| m.get(RELEASE_META_KEY))
-            .and_then(|r| r.get("artifacts"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|a| {
-                let get = |k: &str| a.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                let digest = a
-                    .get("ociDigest")
-                    .and_then(Value::as_str)
-                    .and_then(|d| d.parse().ok());
-                (get("registryType"), get("identifier"), digest)
-            })
-            .collect();
         let names_it = manifest
             .get("packages")
             .and_then(Value::as_array)
@@ -249,10 +216,12 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
                     .unwrap_or("");
                 let id = pkg.get("identifier").and_then(Value::as_str).unwrap_or("");
                 let v = pkg.get("version").and_then(Value::as_str);
-                let signed = signed_digests
+                // The release extension's image digest, for `oci:…@sha256:` questions.
+                let signed = release
                     .iter()
-                    .find(|(art_rt, art_id, _)| art_rt == rt && art_id == id)
-                    .and_then(|(_, _, d)| d.as_ref());
+                    .flat_map(|r| &r.artifacts)
+                    .find(|a| a.registry_type == rt && a.identifier == id)
+                    .and_then(|a| a.oci_digest.as_ref());
                 // The same rule the registry stores packages by (tag in the identifier wins).
                 oci_tag::reference_names_entry(p, rt, id, v, signed)
             });
@@ -320,7 +289,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     }
 
     if let Some(cp) = &checkpoint {
-        match log_trust::check_consistency(&client, &pinned.verifier, &mut state, cp)? {
+        match log_trust_store::check_consistency(&client, &pinned.verifier, &mut state, cp)? {
             Ok(Consistency::First) => report.pass(
                 "consistency",
                 format!(
@@ -388,17 +357,16 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     }
 
     if let Some((path, bytes)) = &artifact {
-        let manifest: Value = resp
-            .manifest
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or(Value::Null);
         let package = match &target {
             Target::Package(p) => Some(p),
             _ => None,
         };
-        let (hit, detail) =
-            artifact_matches(&manifest, bytes, &path.display().to_string(), package);
+        let (hit, detail) = artifact_matches(
+            release.as_ref(),
+            bytes,
+            &path.display().to_string(),
+            package,
+        );
         if hit {
             report.pass("artifact", detail);
         } else {
@@ -434,15 +402,9 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     }
 
     // Tools against the user's pins (rug pulls).
-    let release_tools = pins::manifest_tools(
-        &resp
-            .manifest
-            .as_deref()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .unwrap_or(Value::Null),
-    );
+    let release_tools = tool_pins::release_tools(release.as_ref());
     let mut tools_diff = None;
-    if let (Some(p), Some(path)) = (&tool_pins, &args.pin_tools)
+    if let (Some(p), Some(path)) = (&pinned_tools, &args.pin_tools)
         && level != TrustLevel::Unknown
     {
         match &p.server {
@@ -454,7 +416,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
                 ),
             ),
             _ => {
-                let diff = pins::compare(p, &release_tools)?;
+                let diff = tool_pins::compare(p, &release_tools)?;
                 if diff.is_empty() {
                     report.pass(
                         "tools",
@@ -557,7 +519,7 @@ pub(crate) fn check(args: CheckArgs, out: &Output) -> Result<()> {
     if report.refusals.is_empty()
         && let Some(path) = &args.write_pins
     {
-        let file = pins::pins_file(&name, &version, &release_tools)?;
+        let file = tool_pins::pins_file(&name, &version, &release_tools)?;
         crate::files::write(
             path,
             format!("{}\n", serde_json::to_string_pretty(&file)?).as_bytes(),

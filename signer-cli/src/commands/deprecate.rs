@@ -6,10 +6,10 @@ use anyhow::{Result, anyhow};
 use protocol::api::{DeprecateRequest, ReleaseInfo, check_status_message};
 use serde_json::json;
 
-use super::keys::load_secret_key;
 use super::registry_client::{
     RegistryClient, now_secs, sign_statement, split_release, verdict_line,
 };
+use super::signing::load_secret_key;
 use crate::cli::{DeprecateArgs, UndeprecateArgs};
 use crate::output::Output;
 

@@ -3,15 +3,15 @@
 mod audit;
 mod check;
 mod deprecate;
-mod key;
-mod keys;
-mod log;
-mod log_trust;
+mod key_registration;
+mod log_trust_store;
+mod log_verify;
 mod manifest;
-mod pins;
 mod publish;
 mod registry_client;
 mod scan;
+mod signing;
+mod tool_pins;
 mod yank;
 
 use anyhow::Result;
@@ -21,21 +21,21 @@ use crate::output::Output;
 
 pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
     match command {
-        Command::Keygen(args) => keys::keygen(args, out),
-        Command::Sign(args) => keys::sign(args, out),
-        Command::Verify(args) => keys::verify(args, out),
+        Command::Keygen(args) => signing::keygen(args, out),
+        Command::Sign(args) => signing::sign(args, out),
+        Command::Verify(args) => signing::verify(args, out),
         Command::Manifest(ManifestCommand::Init(args)) => manifest::init(args, out),
         Command::Manifest(ManifestCommand::Check(args)) => manifest::check(args, out),
-        Command::Key(KeyCommand::Register(args)) => key::register(args, out),
-        Command::Key(KeyCommand::Revoke(args)) => key::revoke(args, out),
-        Command::Key(KeyCommand::Recheck(args)) => key::recheck(args, out),
+        Command::Key(KeyCommand::Register(args)) => key_registration::register(args, out),
+        Command::Key(KeyCommand::Revoke(args)) => key_registration::revoke(args, out),
+        Command::Key(KeyCommand::Recheck(args)) => key_registration::recheck(args, out),
         Command::Publish(args) => publish::publish(args, out),
         Command::Yank(args) => yank::yank(args, out),
         Command::Unyank(args) => yank::unyank(args, out),
         Command::Deprecate(args) => deprecate::deprecate(args, out),
         Command::Undeprecate(args) => deprecate::undeprecate(args, out),
         Command::Check(args) => check::check(args, out),
-        Command::Log(LogCommand::Verify(args)) => log::verify(args, out),
+        Command::Log(LogCommand::Verify(args)) => log_verify::verify(args, out),
         Command::Scan(args) => scan::scan(args, out),
         Command::Audit(args) => audit::audit(args, out),
     }

@@ -18,8 +18,8 @@ use protocol::minisign::TrustedComment;
 use protocol::{Manifest, PublicKey, Signature};
 use serde_json::json;
 
-use super::keys::load_secret_key;
 use super::registry_client::{RegistryClient, now_secs, verdict_line};
+use super::signing::load_secret_key;
 use crate::cli::PublishArgs;
 use crate::files::{self, Mode};
 use crate::output::Output;

@@ -4,10 +4,10 @@ use anyhow::Result;
 use protocol::api::{ReleaseInfo, Statement, YankRequest};
 use serde_json::json;
 
-use super::keys::load_secret_key;
 use super::registry_client::{
     RegistryClient, now_secs, sign_statement, split_release, verdict_line,
 };
+use super::signing::load_secret_key;
 use crate::cli::{UnyankArgs, YankArgs};
 use crate::output::Output;
 

@@ -1,4 +1,5 @@
-//! `keygen`, `sign` and `verify`: minisign-compatible keys and signatures.
+//! `keygen`, `sign` and `verify`: minisign-compatible key files and signatures on this machine.
+//! (Registering a key with a registry is `key_registration.rs`.)
 
 use std::fs::File;
 use std::io::{ErrorKind, Read};
@@ -17,10 +18,6 @@ use crate::cli::{KeygenArgs, SignArgs, VerifyArgs};
 use crate::files::{self, Mode};
 use crate::output::Output;
 use crate::password;
-
-/// Read size when streaming a file through the hash: large enough to be fast, small enough that
-/// a 50 GB artifact costs no memory.
-const CHUNK_LEN: usize = 64 * 1024;
 
 pub(crate) fn keygen(args: KeygenArgs, out: &Output) -> Result<()> {
     if args.public_key == args.secret_key {
@@ -125,7 +122,7 @@ pub(crate) fn sign(args: SignArgs, out: &Output) -> Result<()> {
     let mut signer = secret.signer(&comment)?;
     signer.update(&head);
     if !whole {
-        stream(&mut input, &args.file, |chunk| signer.update(chunk))?;
+        files::stream(&mut input, &args.file, |chunk| signer.update(chunk))?;
     }
     let signature = signer.finalize();
     files::write(
@@ -173,7 +170,7 @@ pub(crate) fn verify(args: VerifyArgs, out: &Output) -> Result<()> {
         ))
     };
     let mut verifier = public.verifier(&sig, args.allow_legacy).map_err(failed)?;
-    stream(&mut input, &args.file, |chunk| verifier.update(chunk))?;
+    files::stream(&mut input, &args.file, |chunk| verifier.update(chunk))?;
     verifier.finalize().map_err(failed)?;
 
     if sig.is_legacy() {
@@ -221,19 +218,6 @@ fn open_input(path: &Path) -> Result<File> {
         bail!("{} is a directory, not a file", path.display());
     }
     Ok(file)
-}
-
-/// Feed a file through `update` in chunks, never holding all of it.
-fn stream(input: &mut File, path: &Path, mut update: impl FnMut(&[u8])) -> Result<()> {
-    let mut buffer = vec![0u8; CHUNK_LEN];
-    loop {
-        match input.read(&mut buffer) {
-            Ok(0) => return Ok(()),
-            Ok(n) => update(buffer.get(..n).unwrap_or_default()),
-            Err(err) if err.kind() == ErrorKind::Interrupted => {}
-            Err(err) => return Err(err).with_context(|| cannot_read(path)),
-        }
-    }
 }
 
 /// Read a secret key, asking for its password only if it is encrypted.

@@ -1,13 +1,13 @@
-//! `key register` and `key revoke`: binding a key to a namespace at a registry.
-//! (Key files themselves are `keys.rs`.)
+//! `key register`, `key revoke` and `key recheck`: binding a key to a namespace at a registry.
+//! (Key files and signatures on this machine are `signing.rs`.)
 
 use anyhow::{Context, Result};
 use protocol::api::{KeyInfo, KeyRegisterRequest, KeyRevokeRequest, Statement};
 use protocol::{Namespace, PublicKey};
 use serde_json::json;
 
-use super::keys::load_secret_key;
 use super::registry_client::{RegistryClient, now_secs, sign_statement};
+use super::signing::load_secret_key;
 use crate::cli::{KeyRecheckArgs, KeyRegisterArgs, KeyRevokeArgs};
 use crate::files;
 use crate::output::Output;

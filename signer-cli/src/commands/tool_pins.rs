@@ -19,8 +19,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use anyhow::{Context, Result, anyhow, bail};
-use protocol::formats::RELEASE_META_KEY;
-use protocol::manifest::{ContentDigest, tool_fingerprint};
+use protocol::manifest::{ContentDigest, ReleaseExtension, tool_fingerprint};
 use protocol::scan::diff_tools;
 use serde_json::{Value, json};
 
@@ -85,15 +84,15 @@ impl PinDiff {
     }
 }
 
-/// The tool definitions of a release manifest's extension (empty when it declares none).
-pub(crate) fn manifest_tools(manifest: &Value) -> Vec<Value> {
-    manifest
-        .get("_meta")
-        .and_then(|m| m.get(RELEASE_META_KEY))
-        .and_then(|r| r.get("tools"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
+/// The tool definitions a release extension declares (none without one), as the JSON their
+/// fingerprints are computed over.
+pub(crate) fn release_tools(release: Option<&ReleaseExtension>) -> Vec<Value> {
+    release
+        .into_iter()
+        .flat_map(|r| &r.tools)
+        // Serializing a tool (strings, maps, JSON values) cannot fail.
+        .filter_map(|tool| serde_json::to_value(tool).ok())
+        .collect()
 }
 
 fn by_fingerprint(tools: &[Value]) -> Result<BTreeMap<String, String>> {
@@ -153,7 +152,11 @@ fn parse(value: &Value) -> Result<Pins> {
                 Some(Value::Array(tools)) => tools.clone(),
                 _ => bail!("result.tools is not an array of tool definitions"),
             },
-            _ if obj.contains_key("_meta") || obj.contains_key("packages") => manifest_tools(value),
+            _ if obj.contains_key("_meta") || obj.contains_key("packages") => {
+                let release = ReleaseExtension::read_from(value)
+                    .context("the manifest's release extension does not read")?;
+                release_tools(release.as_ref())
+            }
             _ => bail!(
                 "expected pins ({{\"server\": NAME, \"tools\": {{NAME: \"sha256:...\"}}}}), a \
                  tools/list result, an array of tool definitions or a release manifest"
@@ -237,6 +240,22 @@ mod tests {
             d.describe(),
             "added: c; removed: b; changed: a (description)"
         );
+    }
+
+    #[test]
+    fn release_tools_fingerprint_as_written() {
+        let mut def = tool("a", "A");
+        def["annotations"] = json!({"readOnlyHint": true});
+        def["_meta"] = json!({"x": 1});
+        let fingerprint = tool_fingerprint(&def);
+        def["fingerprint"] = json!(fingerprint);
+        let manifest =
+            json!({"_meta": {"dev.mcp-trust/release": {"formatVersion": 1, "tools": [def]}}});
+        let release = ReleaseExtension::read_from(&manifest).unwrap();
+        let tools = release_tools(release.as_ref());
+        assert_eq!(tools.len(), 1);
+        assert_eq!(tool_fingerprint(&tools[0]), fingerprint);
+        assert!(release_tools(None).is_empty());
     }
 
     #[test]

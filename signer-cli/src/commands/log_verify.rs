@@ -19,11 +19,11 @@ use protocol::log::tile::decode_bundle;
 use protocol::log::{
     Hash, LogRecord, TilePath, VecReader, leaf_hash, stored_hash_index, stored_hashes_of, tree_hash,
 };
+use protocol::manifest::Sha256Digest;
 use protocol::{PublicKey, Signature, grant};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use super::log_trust::{self, Consistency, LogState};
+use super::log_trust_store::{self, Consistency, LogState};
 use super::registry_client::{RegistryClient, query_value};
 use crate::cli::LogVerifyArgs;
 use crate::output::Output;
@@ -100,7 +100,7 @@ fn verify_sig(key: &PublicKey, data: &[u8], sig: &str) -> std::result::Result<()
 
 pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
     let client = RegistryClient::new(&args.registry.registry)?;
-    let pinned = log_trust::pin(&args.trust, &client)?;
+    let pinned = log_trust_store::pin(&args.trust, &client)?;
     out.note(&pinned.describe());
     let mut state = LogState::load(&args.trust, &pinned.verifier)?;
     let mut problems: Vec<String> = Vec::new();
@@ -206,7 +206,7 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
             ));
         }
     }
-    match log_trust::check_consistency(&client, &pinned.verifier, &mut state, &cp)? {
+    match log_trust_store::check_consistency(&client, &pinned.verifier, &mut state, &cp)? {
         Ok(Consistency::First) => out.note("consistency: first checkpoint seen from this log"),
         Ok(Consistency::Same) => out.note("consistency: same tree as before"),
         Ok(Consistency::Proven { from, to }) => {
@@ -425,7 +425,7 @@ pub(crate) fn verify(args: LogVerifyArgs, out: &Output) -> Result<()> {
                     ));
                     continue;
                 };
-                let sha = hex::encode(Sha256::digest(manifest.as_bytes()));
+                let sha = Sha256Digest::of(manifest.as_bytes()).to_string();
                 if sha != manifest_sha256 {
                     problems.push(format!(
                         "entry {i}: the registry serves {name}@{version} with sha256 {sha}, the \

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::api::ConsistencyProofResponse;
 use protocol::log::{LogVerifier, SignedCheckpoint, hash_from_base64, verify_consistency};
+use protocol::manifest::Sha256Digest;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::registry_client::RegistryClient;
 use crate::cli::LogTrustArgs;
@@ -157,7 +157,7 @@ pub(crate) struct LogState {
 
 impl LogState {
     pub(crate) fn load(args: &LogTrustArgs, verifier: &LogVerifier) -> Result<Self> {
-        let id = hex::encode(&Sha256::digest(verifier.key().as_bytes())[..8]);
+        let id = hex::encode(&Sha256Digest::of(verifier.key().as_bytes()).as_bytes()[..8]);
         let path = state_dir(args)?.join(format!("log-{id}.json"));
         let mut state: LogState = match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
