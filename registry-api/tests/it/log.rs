@@ -594,15 +594,10 @@ async fn acknowledged_publishes_survive_sigkill() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (MCP_REGISTRY_TEST_POSTGRES_URL); scripts/test runs it when that is set"]
 async fn two_servers_on_one_postgres_keep_one_log() {
     use sqlx::Connection;
-    let Some(admin) = std::env::var(testkit::app::POSTGRES_ENV)
-        .ok()
-        .filter(|v| !v.is_empty())
-    else {
-        eprintln!("skipped: set {} to run", testkit::app::POSTGRES_ENV);
-        return;
-    };
+    let admin = testkit::app::postgres_url();
     sqlx::any::install_default_drivers();
     let name = format!(
         "mcp_registry_test_replicas_{}_{}",

@@ -371,14 +371,12 @@ async fn start_with_github(backend: Backend) -> (TestApp, FakeGithub) {
     (app, gh)
 }
 
-/// Polls the index until `check` holds, for at most `limit`; returns how long it took.
-async fn within(limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    loop {
-        if check().await {
-            return start.elapsed();
-        }
-        assert!(start.elapsed() < limit, "not within {limit:?}");
+/// Polls the index until `check` holds. The bound only keeps a broken test from hanging: how
+/// fast changes arrive is measured by the benchmarks, not asserted here.
+async fn eventually(mut check: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "the index never showed the change");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -403,23 +401,22 @@ async fn import_elsewhere(app: &TestApp, name: &str, description: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_reach_the_index_within_a_second() {
+async fn changes_reach_the_index() {
     for backend in backends() {
         let (app, gh) = start_with_github(backend).await;
 
-        // Another replica's write: the poller finds it within a second, and an answer kept
+        // Another replica's write: the poller finds it, and an answer kept
         // from before it (the answer cache) is not served after it.
         assert_eq!(search(&app, "q=quokka").await["total"], 0);
         assert_eq!(search(&app, "q=quokka").await["total"], 0);
         import_elsewhere(&app, "io.github.zed/quokkadb", "Quokka key value store").await;
-        let took = within(Duration::from_secs(1), async || {
+        eventually(async || {
             names(&search(&app, "q=quokka").await)
                 .first()
                 .map(String::as_str)
                 == Some("io.github.zed/quokkadb")
         })
         .await;
-        assert!(took < Duration::from_secs(1), "{took:?}");
 
         // A publish through this replica is searchable when the response arrives.
         let key = new_key();
@@ -471,7 +468,7 @@ async fn changes_reach_the_index_within_a_second() {
             .execute(app.state.db.pool())
             .await
             .unwrap();
-        within(Duration::from_secs(1), async || {
+        eventually(async || {
             search(&app, "q=wombat&trust=malicious").await["total"] == 1
         })
         .await;
@@ -509,7 +506,6 @@ async fn restart_keeps_the_index_and_catches_up() {
 
         // Changed while no index was running: applied on open, without a rebuild.
         import_elsewhere(&app, "io.github.zed/platypus", "Platypus egg counter").await;
-        let started = Instant::now();
         let (index, opened) = SearchIndex::open(&dir, &db).await.unwrap();
         assert_eq!(opened, Opened::Existing);
         assert_eq!(index.num_docs(), 359);
@@ -518,7 +514,6 @@ async fn restart_keeps_the_index_and_catches_up() {
             .unwrap()
             .hits;
         assert_eq!(hits[0].name, "io.github.zed/platypus");
-        assert!(started.elapsed() < Duration::from_secs(3));
         index.close().await;
 
         // An index from another schema version is rebuilt; a missing one is created.
@@ -561,18 +556,16 @@ async fn repository_facts_reach_the_index() {
             let body = search(&app, "q=io.github.voska%2Fhass-mcp").await;
             body["hits"][0]["stars"].as_u64().unwrap_or(0)
         };
-        within(Duration::from_secs(5), async || stars().await == 5).await;
+        eventually(async || stars().await == 5).await;
 
-        // Only the repository row changes, as a re-crawl does. (Latency is the business of
-        // `changes_reach_the_index_within_a_second`; this test is about the trigger, so it
-        // allows for a loaded machine.)
+        // Only the repository row changes, as a re-crawl does. (This test is about the trigger.)
         sqlx::query(
             "UPDATE github_repos SET stars = 777, topics = '[\"zebrafish\"]' WHERE github_id = 4242",
         )
         .execute(db)
         .await
         .unwrap();
-        within(Duration::from_secs(5), async || stars().await == 777).await;
+        eventually(async || stars().await == 777).await;
         let body = search(&app, "q=zebrafish").await;
         assert_eq!(names(&body), ["io.github.voska/hass-mcp"], "{body}");
         app.stop().await;
@@ -582,10 +575,9 @@ async fn repository_facts_reach_the_index() {
 /// PostgreSQL only: a transaction that took a lower change number but commits after a higher
 /// one was applied must still reach the index (the poller does not skip past it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (MCP_REGISTRY_TEST_POSTGRES_URL); scripts/test runs it when that is set"]
 async fn late_commits_on_postgres_are_not_skipped() {
-    if !backends().contains(&Backend::Postgres) {
-        return;
-    }
+    testkit::app::postgres_url();
     let app = seeded(Backend::Postgres).await;
     let db = &app.state.db;
     let mut slow = db.begin().await.unwrap();
@@ -608,14 +600,16 @@ async fn late_commits_on_postgres_are_not_skipped() {
             .find(|h| h["name"] == name)
             .map_or(0, |h| h["stars"].as_u64().unwrap())
     };
-    within(Duration::from_secs(1), async || {
+    eventually(async || {
         stars("io.github.tevonsb/homeassistant-mcp").await == 222
     })
     .await;
     // Several polls pass with the early transaction still open.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    for _ in 0..3 {
+        app.state.search.sync_once(db).await.unwrap();
+    }
     slow.commit().await.unwrap();
-    within(Duration::from_secs(1), async || {
+    eventually(async || {
         stars("io.github.voska/hass-mcp").await == 111
     })
     .await;

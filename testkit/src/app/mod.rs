@@ -23,6 +23,15 @@ pub enum Backend {
     Postgres,
 }
 
+/// The PostgreSQL server the tests may use. Panics when none is set: a PostgreSQL-only test
+/// (`#[ignore]`d, run by `scripts/test` when the variable is set) must not pass without running.
+pub fn postgres_url() -> String {
+    std::env::var(POSTGRES_ENV)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| panic!("this test needs PostgreSQL: set {POSTGRES_ENV}"))
+}
+
 /// SQLite always; PostgreSQL too when the environment names a server.
 pub fn backends() -> Vec<Backend> {
     let mut b = vec![Backend::Sqlite];
@@ -112,7 +121,7 @@ impl TestApp {
         let mut config = registry::Config::for_data_dir(&dir.path().join("data"));
         let mut postgres = None;
         if backend == Backend::Postgres {
-            let admin_url = std::env::var(POSTGRES_ENV).expect("postgres URL");
+            let admin_url = postgres_url();
             let name = unique_name();
             let mut conn = sqlx::AnyConnection::connect(&admin_url)
                 .await
