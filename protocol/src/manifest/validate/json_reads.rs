@@ -37,9 +37,6 @@ pub(super) fn kind(v: &Value) -> &'static str {
     }
 }
 
-/// A named input (environment variable or header) seen in the manifest, for matching against
-/// the release extension's `secrets`.
-
 impl<'a> Checker<'a> {
     pub(super) fn push(
         &mut self,
