@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Proof that records are in the registry's transparency log: a signed checkpoint (a C2SP
+/// signed note, see `log::note`) and, for each record, its leaf index, exact bytes and RFC 6962
 /// inclusion proof against that checkpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

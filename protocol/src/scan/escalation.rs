@@ -7,6 +7,7 @@ use super::code::Role;
 use super::walker::Group;
 use super::{Code, Finding, Severity};
 
+/// Per-tool severity: framing (markup, coercion, hidden text) together with an intent or a
 /// sensitive target makes both high; two different payload kinds with an intent make them
 /// high too.
 pub(super) fn escalate(group: &mut Group) {

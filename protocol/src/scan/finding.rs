@@ -47,6 +47,7 @@ pub struct Finding {
     pub tool: Option<String>,
 }
 
+/// Everything a scan found, in document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {

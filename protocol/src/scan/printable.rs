@@ -2,6 +2,7 @@
 
 use super::fold::invisible;
 
+/// `s` made safe to print: invisible and control characters as `\u{...}` escapes (a run of
 /// four or more as its first and last and a count), at most `max` characters (the middle
 /// elided).
 pub(crate) fn hidden_safe(s: &str, max: usize) -> String {
