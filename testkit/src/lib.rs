@@ -34,3 +34,19 @@ where
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Blocks until the system clock reaches the next unix second. Signed statements about one
+/// release need increasing seconds; a test whose statement landed in the same second as the
+/// one before waits for exactly that condition instead of sleeping a fixed second.
+pub fn wait_for_next_second() {
+    let second = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    };
+    let start = second();
+    while second() == start {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

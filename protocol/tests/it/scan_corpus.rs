@@ -208,14 +208,35 @@ fn corpus_precision_and_recall() {
 
 #[test]
 fn benign_findings_are_mostly_info() {
-    // Benign tools may mention tokens or credentials (info); print what is flagged above that
-    // so precision regressions are visible.
-    for b in benign() {
-        for f in b.findings.iter().filter(|f| f.severity > Severity::Info) {
-            println!(
-                "benign {}: {} {} at {} {:?}",
-                b.id, f.severity, f.code, f.path, f.excerpt
-            );
-        }
-    }
+    // Benign tools may mention tokens or credentials (info); at most one in twenty may draw a
+    // warning, so precision regressions fail here, listing what was flagged.
+    let benign = benign();
+    let flagged: Vec<String> = benign
+        .iter()
+        .flat_map(|b| {
+            b.findings
+                .iter()
+                .filter(|f| f.severity > Severity::Info)
+                .map(|f| {
+                    format!(
+                        "{}: {} {} at {} {:?}",
+                        b.id, f.severity, f.code, f.path, f.excerpt
+                    )
+                })
+        })
+        .collect();
+    let tools_flagged = benign
+        .iter()
+        .filter(|b| b.findings.iter().any(|f| f.severity > Severity::Info))
+        .count();
+    println!(
+        "benign tools above info: {tools_flagged} of {}",
+        benign.len()
+    );
+    assert!(
+        tools_flagged * 20 <= benign.len(),
+        "{tools_flagged} of {} benign tools draw more than info:\n{}",
+        benign.len(),
+        flagged.join("\n")
+    );
 }

@@ -12,6 +12,7 @@ mod cli;
 mod crawl;
 mod deprecate;
 mod log;
+mod migrations;
 mod publish;
 mod reads;
 mod scan;

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testkit::app::{
     Backend, Options, TestApp, backends, enc, error_code, manifest, new_key, now_secs,
-    publish_body, register_github_body, revoke_body, sign, yank_body,
+    publish_body, register_github_body, revoke_body, sign, yank_body, yank_body_at,
 };
 use testkit::github::FakeGithub;
 
@@ -511,9 +511,12 @@ async fn yank_unyank_and_replay() {
         );
 
         // Un-yank needs a newer statement than the yank.
-        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let later = testkit::app::now_secs() + 1;
         let (status, r) = app
-            .post("/v1/unyank", &yank_body(&key, NAME, "1.1.0", None, false))
+            .post(
+                "/v1/unyank",
+                &yank_body_at(&key, NAME, "1.1.0", None, false, later),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{r}");
         assert_eq!(r["trust"]["level"], "signed");

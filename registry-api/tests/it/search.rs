@@ -376,7 +376,10 @@ async fn start_with_github(backend: Backend) -> (TestApp, FakeGithub) {
 async fn eventually(mut check: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !check().await {
-        assert!(Instant::now() < deadline, "the index never showed the change");
+        assert!(
+            Instant::now() < deadline,
+            "the index never showed the change"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -468,10 +471,7 @@ async fn changes_reach_the_index() {
             .execute(app.state.db.pool())
             .await
             .unwrap();
-        eventually(async || {
-            search(&app, "q=wombat&trust=malicious").await["total"] == 1
-        })
-        .await;
+        eventually(async || search(&app, "q=wombat&trust=malicious").await["total"] == 1).await;
 
         // Revoking the key revokes what it signed (the trigger on keys).
         let key_id = key.key_id().to_string();
@@ -600,18 +600,12 @@ async fn late_commits_on_postgres_are_not_skipped() {
             .find(|h| h["name"] == name)
             .map_or(0, |h| h["stars"].as_u64().unwrap())
     };
-    eventually(async || {
-        stars("io.github.tevonsb/homeassistant-mcp").await == 222
-    })
-    .await;
+    eventually(async || stars("io.github.tevonsb/homeassistant-mcp").await == 222).await;
     // Several polls pass with the early transaction still open.
     for _ in 0..3 {
         app.state.search.sync_once(db).await.unwrap();
     }
     slow.commit().await.unwrap();
-    eventually(async || {
-        stars("io.github.voska/hass-mcp").await == 111
-    })
-    .await;
+    eventually(async || stars("io.github.voska/hass-mcp").await == 111).await;
     app.stop().await;
 }

@@ -52,14 +52,14 @@ fn official(url: &str, version: &str) -> Value {
     one["_meta"][protocol::formats::OFFICIAL_META_KEY].clone()
 }
 
-/// Runs a lifecycle command, retrying once a second later when it landed in the same second
+/// Runs a lifecycle command, retrying in the next second when it landed in the same second
 /// as the previous statement (the registry then asks for a fresh one).
 fn statement(client: &Path, args: &[&str]) -> Output {
     let o = mcp_sign(client, args);
     if o.status.success() || !text(&o).contains("stale_statement") {
         return o;
     }
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    testkit::wait_for_next_second();
     mcp_sign(client, args)
 }
 

@@ -214,10 +214,10 @@ fn keygen_register_publish_verify_yank_revoke() {
         &registry_url,
     ]);
     // The un-yank may land in the same second as the yank; the registry then asks for a
-    // fresh statement, which a retry a second later provides.
+    // fresh statement, which a retry in the next second provides.
     if !o.status.success() {
         assert!(text(&o).contains("stale_statement"), "{}", text(&o));
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        testkit::wait_for_next_second();
         let o = mcp_sign(&[
             "unyank",
             "io.github.octo/weather@1.0.0",

@@ -55,7 +55,20 @@ pub fn yank_body(
     reason: Option<&str>,
     yank: bool,
 ) -> Value {
-    let issued_at = now_secs();
+    yank_body_at(key, name, version, reason, yank, now_secs())
+}
+
+/// A yank (`yank = true`) or un-yank body issued at `issued_at` (statements about one release
+/// must be issued at increasing seconds, so a test makes the next one a second later instead
+/// of waiting for the clock).
+pub fn yank_body_at(
+    key: &SecretKey,
+    name: &str,
+    version: &str,
+    reason: Option<&str>,
+    yank: bool,
+    issued_at: i64,
+) -> Value {
     let statement = if yank {
         Statement::Yank {
             name,
