@@ -1,14 +1,11 @@
 //! The website's data: `web::SiteData` over the service layer, so the pages show exactly what
 //! the API serves. The `web` crate renders; nothing here builds HTML.
 
-use protocol::api::{
-    LogEntrySummary, LogSummary, NamespaceListing, SearchResponse, ServerDetail, VerifyResponse,
-};
+use protocol::api::{LogSummary, NamespaceListing, SearchResponse, ServerDetail, VerifyResponse};
 use web::{SearchQuery, SiteData, SiteError};
 
-use crate::db;
 use crate::error::Error;
-use crate::service::{log, reads, search, views};
+use crate::service::{log_reads, reads, search};
 use crate::state::AppState;
 
 /// The registry as the website's data source.
@@ -74,65 +71,14 @@ impl SiteData for Site {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Option<NamespaceListing>, SiteError> {
-        let db = &self.state.db;
-        let limit = limit.clamp(1, 500);
-        // One more than the page, to know whether another follows.
-        let mut rows = db::releases::latest_in_namespace(
-            db,
-            namespace,
-            after.unwrap_or(""),
-            i64::from(limit) + 1,
-        )
-        .await
-        .map_err(site_error)?;
-        let next_after = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| r.name.clone())
-        } else {
-            None
-        };
-        let keys = db::keys::grants_in_namespace(db, namespace)
+        reads::namespace(&self.state.db, namespace, after, limit)
             .await
-            .map_err(site_error)?;
-        if rows.is_empty() && keys.is_empty() && after.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(NamespaceListing {
-            namespace: namespace.to_string(),
-            servers: rows
-                .iter()
-                .map(views::server_response)
-                .collect::<Result<_, _>>()
-                .map_err(site_error)?,
-            keys: keys
-                .iter()
-                .map(views::key_info)
-                .collect::<Result<_, _>>()
-                .map_err(site_error)?,
-            next_after,
-        }))
+            .map_err(site_error)
     }
 
     async fn log(&self, entries: u64) -> Result<LogSummary, SiteError> {
-        let db = &self.state.db;
-        let cp = log::checkpoint(db, &self.state.log)
+        log_reads::summary(&self.state.db, &self.state.log, entries)
             .await
-            .map_err(site_error)?;
-        let rows = db::log::entries(db, cp.size.saturating_sub(entries), cp.size)
-            .await
-            .map_err(site_error)?;
-        Ok(LogSummary {
-            checkpoint: cp.note,
-            tree_size: cp.size,
-            entries: rows
-                .into_iter()
-                .rev()
-                .map(|e| LogEntrySummary {
-                    index: e.idx,
-                    kind: e.kind,
-                    record: String::from_utf8_lossy(&e.record).into_owned(),
-                })
-                .collect(),
-        })
+            .map_err(site_error)
     }
 }

@@ -6,6 +6,7 @@ pub mod import;
 pub mod keys;
 pub mod latest;
 pub mod log;
+pub mod log_reads;
 pub mod operator;
 pub mod proofs;
 pub mod publish;

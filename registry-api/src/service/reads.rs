@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use protocol::api::{
-    ListMetadata, ServerDetail, ServerList, ServerResponse, Stats, VerifyResponse,
+    ListMetadata, NamespaceListing, ServerDetail, ServerList, ServerResponse, Stats, VerifyResponse,
 };
 use protocol::formats::{API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE};
 use protocol::trust::{self, TrustFacts};
@@ -256,6 +256,40 @@ pub async fn detail(db: &Db, name: &str) -> Result<ServerDetail> {
         versions,
         keys,
     })
+}
+
+/// A page of a namespace's servers (latest releases, by name after `after`) and the keys
+/// granted in it; `None` when the namespace has neither (on the first page).
+pub async fn namespace(
+    db: &Db,
+    namespace: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Option<NamespaceListing>> {
+    let limit = limit.clamp(1, 500);
+    // One more than the page, to know whether another follows.
+    let mut rows =
+        db::releases::latest_in_namespace(db, namespace, after.unwrap_or(""), i64::from(limit) + 1)
+            .await?;
+    let next_after = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.name.clone())
+    } else {
+        None
+    };
+    let keys = db::keys::grants_in_namespace(db, namespace).await?;
+    if rows.is_empty() && keys.is_empty() && after.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(NamespaceListing {
+        namespace: namespace.to_string(),
+        servers: rows
+            .iter()
+            .map(views::server_response)
+            .collect::<Result<_>>()?,
+        keys: keys.iter().map(views::key_info).collect::<Result<_>>()?,
+        next_after,
+    }))
 }
 
 /// `GET /v1/verify` query parameters: `server` (with optional `version`, default latest) or
