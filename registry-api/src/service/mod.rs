@@ -8,6 +8,7 @@ pub mod latest;
 pub mod log;
 pub mod log_reads;
 pub mod operator;
+pub mod paging;
 pub mod proofs;
 pub mod publish;
 pub mod reads;

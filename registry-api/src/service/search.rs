@@ -19,7 +19,8 @@ use crate::clock::rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::search::{FacetCounts, Filters, MatchTier, RankKey, SearchIndex, schema};
-use crate::service::reads::{ListParams, VersionFilter};
+use crate::service::paging::{Cursor, VersionFilter, parse_limit};
+use crate::service::reads::ListParams;
 use crate::service::views;
 
 /// `GET /v1/search` query parameters. Lists are comma-separated; values within one parameter
@@ -43,30 +44,6 @@ pub struct SearchParams {
     pub limit: Option<String>,
     /// Opaque cursor from the previous page's `metadata.nextCursor`.
     pub cursor: Option<String>,
-}
-
-fn parse_limit(raw: Option<&str>, default: u32, max: u32) -> Result<usize> {
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
-        return Ok(default as usize);
-    };
-    match raw.parse::<u32>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n as usize),
-        _ => Err(Error::BadRequest(format!(
-            "limit must be a whole number from 1 to {max}, not {raw:?}"
-        ))),
-    }
-}
-
-fn parse_cursor(raw: Option<&str>) -> Result<Option<RankKey>> {
-    match raw.filter(|c| !c.is_empty()) {
-        None => Ok(None),
-        Some(c) => RankKey::from_cursor(c).map(Some).ok_or_else(|| {
-            Error::BadRequest(format!(
-                "invalid cursor {c:?}: pass back metadata.nextCursor from the previous page of \
-                 the same search"
-            ))
-        }),
-    }
 }
 
 fn list(raw: Option<&str>) -> impl Iterator<Item = &str> {
@@ -212,7 +189,7 @@ pub fn search(index: &SearchIndex, p: &SearchParams) -> Result<SearchResponse> {
         transport_mask: mask_of("transport", p.transport.as_deref(), schema::TRANSPORTS)?,
         ..Filters::default()
     };
-    let after = parse_cursor(p.cursor.as_deref())?;
+    let after = Cursor::read_rank(p.cursor.as_deref())?;
     let results = index.search(q, filters, limit, after)?;
     let browse = q.is_empty();
     let hits: Vec<SearchHit> = results
@@ -241,7 +218,7 @@ pub fn search(index: &SearchIndex, p: &SearchParams) -> Result<SearchResponse> {
         total: results.total,
         facets: facets(&results.facets),
         metadata: ListMetadata {
-            next_cursor: results.next.map(|k| k.to_cursor()),
+            next_cursor: results.next.map(|k| Cursor::Rank(k).encode()),
             count: hits.len(),
         },
         hits,
@@ -289,7 +266,7 @@ pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Resu
             }
     };
     if version == VersionFilter::Latest {
-        let after = parse_cursor(p.cursor.as_deref())?;
+        let after = Cursor::read_rank(p.cursor.as_deref())?;
         let results = index.search(q, filters, limit, after)?;
         let ids: Vec<i64> = results.hits.iter().map(|h| h.server_id).collect();
         let mut rows: HashMap<i64, db::search::SearchRow> = db::search::by_ids(db, &ids)
@@ -304,33 +281,16 @@ pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Resu
             .collect::<Result<Vec<_>>>()?;
         return Ok(ServerList {
             metadata: ListMetadata {
-                next_cursor: results.next.map(|k| k.to_cursor()),
+                next_cursor: results.next.map(|k| Cursor::Rank(k).encode()),
                 count: servers.len(),
             },
             servers,
         });
     }
 
-    // Every version (or one exact version): a cursor is `<rank key of the server before>~<releases
-    // of the next server already listed>` (the key is empty at the top).
-    let (mut after, mut skip) = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => (None, 0usize),
-        Some(c) => {
-            let bad = || {
-                Error::BadRequest(format!(
-                    "invalid cursor {c:?}: pass back metadata.nextCursor from the previous page \
-                     of the same search"
-                ))
-            };
-            let (key, n) = c.rsplit_once('~').ok_or_else(bad)?;
-            let after = if key.is_empty() {
-                None
-            } else {
-                Some(RankKey::from_cursor(key).ok_or_else(bad)?)
-            };
-            (after, n.parse().map_err(|_| bad())?)
-        }
-    };
+    // Every version (or one exact version): the cursor names the server before and how many
+    // releases of the next one were listed already.
+    let (mut after, mut skip) = Cursor::read_rank_releases(p.cursor.as_deref())?;
     // (release, cursor that starts at it)
     let mut items = Vec::with_capacity(limit + 1);
     'pages: loop {
@@ -344,7 +304,7 @@ pub async fn official_list(index: &SearchIndex, db: &Db, p: &ListParams) -> Resu
         for hit in &results.hits {
             let rows = by_server.remove(&hit.server_id).unwrap_or_default();
             for (i, row) in rows.into_iter().filter(keep).enumerate().skip(skip) {
-                let cursor = format!("{}~{i}", after.map(|k| k.to_cursor()).unwrap_or_default());
+                let cursor = Cursor::RankReleases { after, skip: i }.encode();
                 items.push((row, cursor));
                 if items.len() > limit {
                     break 'pages;

@@ -50,7 +50,8 @@ impl RankKey {
         MatchTier::from_u8(self.tier)
     }
 
-    /// The opaque cursor text.
+    /// The cursor text of earlier releases (`s1.<tier>.<score bits>.<id>`), still read by
+    /// [`crate::service::paging::Cursor`]; new cursors are written there.
     pub fn to_cursor(&self) -> String {
         format!(
             "s1.{}.{:08x}.{}",
@@ -60,6 +61,7 @@ impl RankKey {
         )
     }
 
+    /// Reads [`RankKey::to_cursor`]'s text.
     pub fn from_cursor(s: &str) -> Option<RankKey> {
         let mut parts = s.strip_prefix("s1.")?.split('.');
         let tier = parts.next()?.parse().ok()?;
