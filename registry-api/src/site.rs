@@ -5,6 +5,7 @@ use protocol::api::{LogSummary, NamespaceListing, SearchResponse, ServerDetail, 
 use web::{SearchQuery, SiteData, SiteError};
 
 use crate::error::Error;
+use crate::service::search_request::{SearchInput, SearchRequest};
 use crate::service::{log_reads, reads, search};
 use crate::state::AppState;
 
@@ -20,6 +21,11 @@ impl Site {
     }
 }
 
+/// The values of a list the website's form gave.
+fn strs(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
+
 fn site_error(e: Error) -> SiteError {
     match e {
         Error::NotFound(m) => SiteError::NotFound(m),
@@ -28,22 +34,20 @@ fn site_error(e: Error) -> SiteError {
     }
 }
 
-fn joined(values: &[String]) -> Option<String> {
-    (!values.is_empty()).then(|| values.join(","))
-}
-
 impl SiteData for Site {
     async fn search(&self, q: &SearchQuery) -> Result<SearchResponse, SiteError> {
-        let params = search::SearchParams {
-            q: Some(q.q.clone()),
-            trust: joined(&q.trust),
+        let limit = q.limit.to_string();
+        let request = SearchRequest::parse(&SearchInput {
+            q: &q.q,
+            trust: strs(&q.trust),
             min_trust: None,
-            registry_type: joined(&q.registry_type),
-            transport: joined(&q.transport),
-            limit: Some(q.limit.to_string()),
-            cursor: q.cursor.clone(),
-        };
-        search::search(&self.state.search, &params).map_err(site_error)
+            registry_types: strs(&q.registry_type),
+            transports: strs(&q.transport),
+            limit: Some(&limit),
+            cursor: q.cursor.as_deref(),
+        })
+        .map_err(site_error)?;
+        search::search(&self.state.search, &request).map_err(site_error)
     }
 
     async fn server(&self, name: &str) -> Result<Option<ServerDetail>, SiteError> {

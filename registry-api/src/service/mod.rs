@@ -14,6 +14,7 @@ pub mod publish;
 pub mod reads;
 pub mod scan;
 pub mod search;
+pub mod search_request;
 pub mod statements;
 pub mod views;
 
