@@ -235,10 +235,10 @@ impl SearchIndex {
         db::search::changes_count_after(db, floor).await
     }
 
-    /// Runs `f` with the writer on a blocking thread, commits with `floor` and reloads.
-    pub(super) async fn write<F>(&self, floor: i64, f: F) -> Result<()>
+    /// Runs `f` with the writer on a blocking thread, without committing.
+    pub(super) async fn with_writer<F>(&self, f: F) -> Result<()>
     where
-        F: FnOnce(&mut IndexWriter<TantivyDocument>, &Fields) -> Result<()> + Send + 'static,
+        F: FnOnce(&mut IndexWriter<TantivyDocument>, &Inner) -> Result<()> + Send + 'static,
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
@@ -247,6 +247,19 @@ impl SearchIndex {
                 .lock()
                 .map_err(|_| ix("the writer lock is poisoned"))?;
             let writer = guard.as_mut().ok_or_else(|| ix("the index is closed"))?;
+            f(writer, &inner)
+        })
+        .await
+        .map_err(ix)?
+    }
+
+    /// Runs `f` with the writer on a blocking thread, commits with `floor` and reloads; rolls
+    /// back what `f` did when it fails.
+    pub(super) async fn write<F>(&self, floor: i64, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut IndexWriter<TantivyDocument>, &Fields) -> Result<()> + Send + 'static,
+    {
+        self.with_writer(move |writer, inner| {
             if let Err(e) = f(writer, &inner.fields) {
                 let _ = writer.rollback();
                 return Err(e);
@@ -254,29 +267,9 @@ impl SearchIndex {
             let mut commit = writer.prepare_commit().map_err(ix)?;
             commit.set_payload(&payload(floor));
             commit.commit().map_err(ix)?;
-            inner.reader.reload().map_err(ix)?;
-            Ok(())
+            inner.reader.reload().map_err(ix)
         })
         .await
-        .map_err(ix)?
-    }
-
-    /// Runs `f` with the writer without committing.
-    pub(super) async fn write_raw<F>(&self, f: F) -> Result<()>
-    where
-        F: FnOnce(&mut IndexWriter<TantivyDocument>, &Fields) -> Result<()> + Send + 'static,
-    {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = inner
-                .writer
-                .lock()
-                .map_err(|_| ix("the writer lock is poisoned"))?;
-            let writer = guard.as_mut().ok_or_else(|| ix("the index is closed"))?;
-            f(writer, &inner.fields)
-        })
-        .await
-        .map_err(ix)?
     }
 
     /// Stops the poller and releases the writer (and its lock on the folder).

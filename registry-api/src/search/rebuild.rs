@@ -6,7 +6,7 @@ use super::document;
 use super::index::{SearchIndex, ix};
 use super::sync::SyncState;
 use crate::db::{self, Db};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Servers read per query during a rebuild.
 const REBUILD_PAGE: i64 = 1_000;
@@ -51,7 +51,7 @@ impl SearchIndex {
             }
         }
         let total = u64::try_from(db::servers::count(db).await?).unwrap_or(0);
-        self.write_raw(|w, _| {
+        self.with_writer(|w, _| {
             w.delete_all_documents().map_err(ix)?;
             Ok(())
         })
@@ -63,22 +63,15 @@ impl SearchIndex {
             let Some(last) = rows.last() else { break };
             after = last.release.server_id;
             let n = rows.len() as u64;
-            let inner = self.inner.clone();
-            tokio::task::spawn_blocking(move || {
-                let guard = inner
-                    .writer
-                    .lock()
-                    .map_err(|_| ix("the writer lock is poisoned"))?;
-                let writer = guard.as_ref().ok_or_else(|| ix("the index is closed"))?;
+            self.with_writer(move |writer, inner| {
                 for row in &rows {
                     writer
                         .add_document(document::build(&inner.fields, row))
                         .map_err(ix)?;
                 }
-                Ok::<_, Error>(())
+                Ok(())
             })
-            .await
-            .map_err(ix)??;
+            .await?;
             done += n;
             if let Some(p) = progress {
                 p(done, total.max(done));
@@ -86,21 +79,14 @@ impl SearchIndex {
         }
         self.write(seq, |_, _| Ok(())).await?;
         // One segment answers fastest: every query pays per segment for its term look-ups.
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
+        self.with_writer(|writer, inner| {
             let ids = inner.index.searchable_segment_ids().map_err(ix)?;
             if ids.len() > 1 {
-                let mut guard = inner
-                    .writer
-                    .lock()
-                    .map_err(|_| ix("the writer lock is poisoned"))?;
-                let writer = guard.as_mut().ok_or_else(|| ix("the index is closed"))?;
                 writer.merge(&ids).wait().map_err(ix)?;
             }
             inner.reader.reload().map_err(ix)
         })
-        .await
-        .map_err(ix)??;
+        .await?;
         *state = SyncState {
             floor: seq,
             ..SyncState::default()
