@@ -1,14 +1,12 @@
 //! The website's data: `web::SiteData` over the service layer, so the pages show exactly what
 //! the API serves. The `web` crate renders; nothing here builds HTML.
 
-use protocol::api::{
-    LogEntrySummary, LogSummary, NamespaceListing, SearchResponse, ServerDetail, VerifyResponse,
-};
+use protocol::api::{LogSummary, NamespaceListing, SearchResponse, ServerDetail, VerifyResponse};
 use web::{SearchQuery, SiteData, SiteError};
 
-use crate::db;
 use crate::error::Error;
-use crate::service::{log, reads, search, views};
+use crate::service::search_request::{SearchInput, SearchRequest};
+use crate::service::{log_reads, reads, search};
 use crate::state::AppState;
 
 /// The registry as the website's data source.
@@ -23,6 +21,11 @@ impl Site {
     }
 }
 
+/// The values of a list the website's form gave.
+fn strs(values: &[String]) -> Vec<&str> {
+    values.iter().map(String::as_str).collect()
+}
+
 fn site_error(e: Error) -> SiteError {
     match e {
         Error::NotFound(m) => SiteError::NotFound(m),
@@ -31,22 +34,20 @@ fn site_error(e: Error) -> SiteError {
     }
 }
 
-fn joined(values: &[String]) -> Option<String> {
-    (!values.is_empty()).then(|| values.join(","))
-}
-
 impl SiteData for Site {
     async fn search(&self, q: &SearchQuery) -> Result<SearchResponse, SiteError> {
-        let params = search::SearchParams {
-            q: Some(q.q.clone()),
-            trust: joined(&q.trust),
+        let limit = q.limit.to_string();
+        let request = SearchRequest::parse(&SearchInput {
+            q: &q.q,
+            trust: strs(&q.trust),
             min_trust: None,
-            registry_type: joined(&q.registry_type),
-            transport: joined(&q.transport),
-            limit: Some(q.limit.to_string()),
-            cursor: q.cursor.clone(),
-        };
-        search::search(&self.state.search, &params).map_err(site_error)
+            registry_types: strs(&q.registry_type),
+            transports: strs(&q.transport),
+            limit: Some(&limit),
+            cursor: q.cursor.as_deref(),
+        })
+        .map_err(site_error)?;
+        search::search(&self.state.search, &request).map_err(site_error)
     }
 
     async fn server(&self, name: &str) -> Result<Option<ServerDetail>, SiteError> {
@@ -74,65 +75,14 @@ impl SiteData for Site {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Option<NamespaceListing>, SiteError> {
-        let db = &self.state.db;
-        let limit = limit.clamp(1, 500);
-        // One more than the page, to know whether another follows.
-        let mut rows = db::releases::latest_in_namespace(
-            db,
-            namespace,
-            after.unwrap_or(""),
-            i64::from(limit) + 1,
-        )
-        .await
-        .map_err(site_error)?;
-        let next_after = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| r.name.clone())
-        } else {
-            None
-        };
-        let keys = db::keys::grants_in_namespace(db, namespace)
+        reads::namespace(&self.state.db, namespace, after, limit)
             .await
-            .map_err(site_error)?;
-        if rows.is_empty() && keys.is_empty() && after.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(NamespaceListing {
-            namespace: namespace.to_string(),
-            servers: rows
-                .iter()
-                .map(views::server_response)
-                .collect::<Result<_, _>>()
-                .map_err(site_error)?,
-            keys: keys
-                .iter()
-                .map(views::key_info)
-                .collect::<Result<_, _>>()
-                .map_err(site_error)?,
-            next_after,
-        }))
+            .map_err(site_error)
     }
 
     async fn log(&self, entries: u64) -> Result<LogSummary, SiteError> {
-        let db = &self.state.db;
-        let cp = log::checkpoint(db, &self.state.log)
+        log_reads::summary(&self.state.db, &self.state.log, entries)
             .await
-            .map_err(site_error)?;
-        let rows = db::log::entries(db, cp.size.saturating_sub(entries), cp.size)
-            .await
-            .map_err(site_error)?;
-        Ok(LogSummary {
-            checkpoint: cp.note,
-            tree_size: cp.size,
-            entries: rows
-                .into_iter()
-                .rev()
-                .map(|e| LogEntrySummary {
-                    index: e.idx,
-                    kind: e.kind,
-                    record: String::from_utf8_lossy(&e.record).into_owned(),
-                })
-                .collect(),
-        })
+            .map_err(site_error)
     }
 }

@@ -1,13 +1,11 @@
 use axum::Json;
 use axum::extract::State;
 use protocol::api::{ConsistencyProofResponse, ErrorBody, InclusionProofResponse};
-use protocol::log::hash_to_base64;
 use serde::Deserialize;
 
-use crate::db;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract::ApiQuery;
-use crate::service::log;
+use crate::service::log_reads;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -32,16 +30,6 @@ pub(super) struct ConsistencyParams {
     to: u64,
 }
 
-async fn check_size(state: &AppState, size: u64) -> Result<()> {
-    let have = db::log::size(&state.db).await?;
-    if size > have {
-        return Err(Error::NotFound(format!(
-            "the log has {have} entries, not {size}"
-        )));
-    }
-    Ok(())
-}
-
 /// The RFC 6962 inclusion proof of a leaf in a tree size, with the leaf's record.
 #[utoipa::path(
     get,
@@ -58,25 +46,9 @@ pub(super) async fn inclusion(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<InclusionParams>,
 ) -> Result<Json<InclusionProofResponse>> {
-    if p.index >= p.size {
-        return Err(Error::BadRequest(format!(
-            "leaf {} is not in a tree of {} entries: need index < size",
-            p.index, p.size
-        )));
-    }
-    check_size(&state, p.size).await?;
-    let entry = db::log::entries(&state.db, p.index, p.index + 1)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::NotFound(format!("no log entry {}", p.index)))?;
-    let proof = log::inclusion(&state.db, p.index, p.size).await?;
-    Ok(Json(InclusionProofResponse {
-        index: p.index,
-        tree_size: p.size,
-        record: String::from_utf8_lossy(&entry.record).into_owned(),
-        proof: proof.iter().map(hash_to_base64).collect(),
-    }))
+    Ok(Json(
+        log_reads::inclusion_proof(&state.db, p.index, p.size).await?,
+    ))
 }
 
 /// The RFC 6962 consistency proof between two tree sizes.
@@ -95,17 +67,7 @@ pub(super) async fn consistency(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<ConsistencyParams>,
 ) -> Result<Json<ConsistencyProofResponse>> {
-    if p.from == 0 || p.from > p.to {
-        return Err(Error::BadRequest(format!(
-            "no consistency proof from {} to {}: need 1 <= from <= to",
-            p.from, p.to
-        )));
-    }
-    check_size(&state, p.to).await?;
-    let proof = log::consistency(&state.db, p.from, p.to).await?;
-    Ok(Json(ConsistencyProofResponse {
-        from: p.from,
-        to: p.to,
-        proof: proof.iter().map(hash_to_base64).collect(),
-    }))
+    Ok(Json(
+        log_reads::consistency_proof(&state.db, p.from, p.to).await?,
+    ))
 }

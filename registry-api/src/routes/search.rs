@@ -5,7 +5,8 @@ use protocol::api::{ErrorBody, SearchResponse};
 
 use crate::error::Result;
 use crate::extract::ApiQuery;
-use crate::service::search::{self, SearchParams};
+use crate::service::search;
+use crate::service::search_request::{SearchParams, SearchRequest};
 use crate::state::AppState;
 
 /// Search servers: ranked (exact name or package first, then name prefix, then relevance),
@@ -24,7 +25,8 @@ pub(super) async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<impl IntoResponse> {
-    let body = search::search_json(&state.search, &params)?;
+    let request = SearchRequest::from_params(&params)?;
+    let body = search::search_json(&state.search, &request)?;
     Ok(([(CONTENT_TYPE, "application/json")], body))
 }
 

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::extract::ApiQuery;
 use crate::service::reads::{self, ListParams};
 use crate::service::search;
+use crate::service::search_request::SearchRequest;
 use crate::state::AppState;
 
 /// List server releases, as the official MCP registry does.
@@ -29,8 +30,10 @@ pub(super) async fn list(
         .as_deref()
         .is_some_and(|s| !s.trim().is_empty())
     {
+        let request = SearchRequest::official(&params)?;
+        let version = params.version_filter();
         return Ok(Json(
-            search::official_list(&state.search, &state.db, &params).await?,
+            search::official_list(&state.search, &state.db, &request, version).await?,
         ));
     }
     Ok(Json(reads::list(&state.db, &state.log, &params).await?))

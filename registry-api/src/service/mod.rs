@@ -6,12 +6,15 @@ pub mod import;
 pub mod keys;
 pub mod latest;
 pub mod log;
+pub mod log_reads;
 pub mod operator;
+pub mod paging;
 pub mod proofs;
 pub mod publish;
 pub mod reads;
 pub mod scan;
 pub mod search;
+pub mod search_request;
 pub mod statements;
 pub mod views;
 

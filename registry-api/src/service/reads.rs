@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use protocol::api::{
-    ListMetadata, ServerDetail, ServerList, ServerResponse, Stats, VerifyResponse,
+    ListMetadata, NamespaceListing, ServerDetail, ServerList, ServerResponse, Stats, VerifyResponse,
 };
 use protocol::formats::{API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE};
 use protocol::trust::{self, TrustFacts};
@@ -14,6 +14,8 @@ use crate::clock::parse_rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
+pub use crate::service::paging::VersionFilter;
+use crate::service::paging::{Cursor, is_latest, parse_limit};
 use crate::service::{scan, views};
 
 /// `GET /v0.1/servers` query parameters, as the official registry names them.
@@ -43,21 +45,9 @@ pub struct ListParams {
     pub include_deleted: Option<String>,
 }
 
-/// What `version=` asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VersionFilter<'a> {
-    Any,
-    Latest,
-    Exact(&'a str),
-}
-
 impl ListParams {
     pub fn version_filter(&self) -> VersionFilter<'_> {
-        match self.version.as_deref().map(str::trim) {
-            None | Some("") => VersionFilter::Any,
-            Some("latest") => VersionFilter::Latest,
-            Some(v) => VersionFilter::Exact(v),
-        }
+        VersionFilter::parse(self.version.as_deref())
     }
 
     /// `include_deleted`, which `updated_since` implies.
@@ -87,37 +77,10 @@ pub fn parse_bool(param: &str, raw: Option<&str>) -> Result<bool> {
     }
 }
 
-fn parse_limit(limit: Option<&str>) -> Result<i64> {
-    let Some(raw) = limit else {
-        return Ok(i64::from(API_DEFAULT_PAGE_SIZE));
-    };
-    match raw.parse::<i64>() {
-        Ok(n) if (1..=i64::from(API_MAX_PAGE_SIZE)).contains(&n) => Ok(n),
-        _ => Err(Error::BadRequest(format!(
-            "limit must be a whole number from 1 to {API_MAX_PAGE_SIZE}, not {raw:?}"
-        ))),
-    }
-}
-
-/// Cursors are `name:version` of the last entry of the previous page (a server name cannot
-/// contain `:`), so pages stay stable while servers are added.
-fn parse_cursor(cursor: &str) -> Result<(&str, &str)> {
-    cursor.split_once(':').ok_or_else(|| {
-        Error::BadRequest(format!(
-            "invalid cursor {cursor:?}: pass back metadata.nextCursor from the previous page"
-        ))
-    })
-}
-
 pub async fn list(db: &Db, log: &Log, p: &ListParams) -> Result<ServerList> {
-    let limit = parse_limit(p.limit.as_deref())?;
+    let limit = parse_limit(p.limit.as_deref(), API_DEFAULT_PAGE_SIZE, API_MAX_PAGE_SIZE)?;
     let version = p.version_filter();
-    let after = p
-        .cursor
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .map(parse_cursor)
-        .transpose()?;
+    let after = Cursor::read_release(p.cursor.as_deref())?;
     let updated_since_ms = p.updated_since_ms()?;
     let query = db::releases::ListQuery {
         latest_only: version == VersionFilter::Latest,
@@ -126,17 +89,23 @@ pub async fn list(db: &Db, log: &Log, p: &ListParams) -> Result<ServerList> {
             _ => None,
         },
         include_deleted: p.include_deleted()?,
-        after,
+        after: after.as_ref().map(|(n, v)| (n.as_str(), v.as_str())),
         search: p.search.as_deref().filter(|s| !s.is_empty()),
         updated_since_ms,
         // One more than asked tells whether another page follows.
-        limit: limit + 1,
+        limit: i64::try_from(limit).unwrap_or(i64::MAX) + 1,
     };
     let mut rows = db::releases::list(db, &query).await?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let more = rows.len() > limit;
+    rows.truncate(limit);
     let next_cursor = if more {
-        rows.last().map(|r| format!("{}:{}", r.name, r.version))
+        rows.last().map(|r| {
+            Cursor::Release {
+                name: r.name.clone(),
+                version: r.version.clone(),
+            }
+            .encode()
+        })
     } else {
         None
     };
@@ -192,7 +161,7 @@ pub async fn version(
     version: &str,
     include_deleted: bool,
 ) -> Result<ServerResponse> {
-    let row = if version == "latest" {
+    let row = if is_latest(version) {
         db::releases::find_latest(db, name).await?
     } else {
         db::releases::find(db, name, version).await?
@@ -258,6 +227,40 @@ pub async fn detail(db: &Db, name: &str) -> Result<ServerDetail> {
     })
 }
 
+/// A page of a namespace's servers (latest releases, by name after `after`) and the keys
+/// granted in it; `None` when the namespace has neither (on the first page).
+pub async fn namespace(
+    db: &Db,
+    namespace: &str,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Option<NamespaceListing>> {
+    let limit = limit.clamp(1, 500);
+    // One more than the page, to know whether another follows.
+    let mut rows =
+        db::releases::latest_in_namespace(db, namespace, after.unwrap_or(""), i64::from(limit) + 1)
+            .await?;
+    let next_after = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.name.clone())
+    } else {
+        None
+    };
+    let keys = db::keys::grants_in_namespace(db, namespace).await?;
+    if rows.is_empty() && keys.is_empty() && after.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(NamespaceListing {
+        namespace: namespace.to_string(),
+        servers: rows
+            .iter()
+            .map(views::server_response)
+            .collect::<Result<_>>()?,
+        keys: keys.iter().map(views::key_info).collect::<Result<_>>()?,
+        next_after,
+    }))
+}
+
 /// `GET /v1/verify` query parameters: `server` (with optional `version`, default latest) or
 /// `package` (`npm:@scope/pkg@1.2.3`, `pypi:name==1.0`, `oci:ghcr.io/o/i:1.0`, ...).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -280,8 +283,8 @@ pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyRespon
         (Some(server), None) => {
             ServerName::from_str(server).map_err(|e| Error::BadRequest(e.to_string()))?;
             match p.version.as_deref() {
-                None | Some("latest") => db::releases::find_latest(db, server).await?,
-                Some(v) => db::releases::find(db, server, v).await?,
+                Some(v) if !is_latest(v) => db::releases::find(db, server, v).await?,
+                _ => db::releases::find_latest(db, server).await?,
             }
         }
         (None, Some(package)) => {
