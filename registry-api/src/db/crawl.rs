@@ -10,14 +10,7 @@ use super::{Db, Tx};
 use crate::error::Result;
 
 pub async fn state_get(db: &Db, key: &str) -> Result<Option<String>> {
-    let row = sqlx::query("SELECT value FROM crawl_state WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get("value")?),
-        None => None,
-    })
+    super::text_value(db, "SELECT value FROM crawl_state WHERE key = $1", key).await
 }
 
 pub async fn state_set(db: &Db, key: &str, value: &str, now_ms: i64) -> Result<()> {
@@ -154,56 +147,39 @@ pub struct RepoFiles<'a> {
     pub listing_sha256: Option<&'a str>,
 }
 
-/// Inserts or updates a repository. Metadata-only updates keep the file-derived columns.
+/// Inserts or updates a repository in one statement. Metadata-only updates (`files: None`) keep
+/// the file-derived columns; an update clears `replaced_*` and keeps `first_seen_at`.
 pub async fn upsert(tx: &mut Tx, f: &RepoFacts<'_>, now_ms: i64) -> Result<()> {
-    let exists = by_id(tx, f.github_id).await?.is_some();
-    let full_name = f.display_name.to_lowercase();
-    if !exists {
-        let files = f.files.clone().unwrap_or(RepoFiles {
-            key_file: None,
-            key_id: None,
-            problems: "[]",
-            server_name: None,
-            listing_sha256: None,
-        });
-        sqlx::query(
-            "INSERT INTO github_repos (github_id, full_name, display_name, owner_type, \
-             description, stars, forks, license, archived, is_fork, default_branch, topics, \
-             pushed_at, repo_created_at, key_file, key_id, problems, server_name, \
-             listing_sha256, first_seen_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
-             $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)",
-        )
-        .bind(f.github_id)
-        .bind(&full_name)
-        .bind(f.display_name)
-        .bind(f.owner_type)
-        .bind(f.description)
-        .bind(f.stars)
-        .bind(f.forks)
-        .bind(f.license)
-        .bind(i64::from(f.archived))
-        .bind(i64::from(f.is_fork))
-        .bind(f.default_branch)
-        .bind(f.topics)
-        .bind(f.pushed_at)
-        .bind(f.repo_created_at)
-        .bind(files.key_file)
-        .bind(files.key_id)
-        .bind(files.problems)
-        .bind(files.server_name)
-        .bind(files.listing_sha256)
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await?;
-        return Ok(());
-    }
+    let files = f.files.clone().unwrap_or(RepoFiles {
+        key_file: None,
+        key_id: None,
+        problems: "[]",
+        server_name: None,
+        listing_sha256: None,
+    });
     sqlx::query(
-        "UPDATE github_repos SET full_name = $1, display_name = $2, owner_type = $3, \
-         description = $4, stars = $5, forks = $6, license = $7, archived = $8, is_fork = $9, \
-         default_branch = $10, topics = $11, pushed_at = $12, repo_created_at = $13, \
-         updated_at = $14, replaced_at = NULL, replaced_by = NULL WHERE github_id = $15",
+        "INSERT INTO github_repos (github_id, full_name, display_name, owner_type, \
+         description, stars, forks, license, archived, is_fork, default_branch, topics, \
+         pushed_at, repo_created_at, key_file, key_id, problems, server_name, \
+         listing_sha256, first_seen_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20) \
+         ON CONFLICT (github_id) DO UPDATE SET full_name = excluded.full_name, \
+         display_name = excluded.display_name, owner_type = excluded.owner_type, \
+         description = excluded.description, stars = excluded.stars, forks = excluded.forks, \
+         license = excluded.license, archived = excluded.archived, is_fork = excluded.is_fork, \
+         default_branch = excluded.default_branch, topics = excluded.topics, \
+         pushed_at = excluded.pushed_at, repo_created_at = excluded.repo_created_at, \
+         updated_at = excluded.updated_at, replaced_at = NULL, replaced_by = NULL, \
+         key_file = CASE WHEN $21 = 1 THEN excluded.key_file ELSE github_repos.key_file END, \
+         key_id = CASE WHEN $21 = 1 THEN excluded.key_id ELSE github_repos.key_id END, \
+         problems = CASE WHEN $21 = 1 THEN excluded.problems ELSE github_repos.problems END, \
+         server_name = CASE WHEN $21 = 1 THEN excluded.server_name \
+             ELSE github_repos.server_name END, \
+         listing_sha256 = CASE WHEN $21 = 1 THEN excluded.listing_sha256 \
+             ELSE github_repos.listing_sha256 END",
     )
-    .bind(&full_name)
+    .bind(f.github_id)
+    .bind(f.display_name.to_lowercase())
     .bind(f.display_name)
     .bind(f.owner_type)
     .bind(f.description)
@@ -216,24 +192,15 @@ pub async fn upsert(tx: &mut Tx, f: &RepoFacts<'_>, now_ms: i64) -> Result<()> {
     .bind(f.topics)
     .bind(f.pushed_at)
     .bind(f.repo_created_at)
+    .bind(files.key_file)
+    .bind(files.key_id)
+    .bind(files.problems)
+    .bind(files.server_name)
+    .bind(files.listing_sha256)
     .bind(now_ms)
-    .bind(f.github_id)
+    .bind(i64::from(f.files.is_some()))
     .execute(&mut **tx)
     .await?;
-    if let Some(files) = &f.files {
-        sqlx::query(
-            "UPDATE github_repos SET key_file = $1, key_id = $2, problems = $3, \
-             server_name = $4, listing_sha256 = $5 WHERE github_id = $6",
-        )
-        .bind(files.key_file)
-        .bind(files.key_id)
-        .bind(files.problems)
-        .bind(files.server_name)
-        .bind(files.listing_sha256)
-        .bind(f.github_id)
-        .execute(&mut **tx)
-        .await?;
-    }
     Ok(())
 }
 

@@ -141,6 +141,16 @@ impl Db {
 }
 
 /// The URL without its password, for messages and logs.
+/// The one text column `sql` selects for `key`, if there is a row: the read of the small
+/// key/value tables (`crawl_state`, `registry_meta`).
+async fn text_value(db: &Db, sql: &'static str, key: &str) -> Result<Option<String>> {
+    let row = sqlx::query(sql).bind(key).fetch_optional(db.pool()).await?;
+    Ok(match row {
+        Some(r) => Some(sqlx::Row::try_get(&r, 0)?),
+        None => None,
+    })
+}
+
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(mut u) if u.password().is_some() => {

@@ -699,8 +699,11 @@ async fn schemathesis_finds_no_undocumented_answer() {
                 "10",
                 "--seed",
                 "17",
+                // One worker: with threads, Python 3.11.7 (this machine's) can raise a spurious
+                // "AST constructor recursion depth mismatch" inside hypothesis (CPython
+                // gh-106905, fixed in 3.11.8), failing the run for no fault of ours.
                 "--workers",
-                "2",
+                "1",
                 "--request-timeout",
                 "20",
             ])

@@ -1,0 +1,91 @@
+//! How long a change written by another replica takes to reach this replica's search index:
+//! a release is imported straight into the database (as another `serve` on the same database
+//! would write it) and the index is polled until a search finds it. The search tests once
+//! asserted this latency (`< 1 s`); it is measured here instead.
+//!
+//! ```sh
+//! cargo run --release -p mcp-registry-bench --bin sync_bench -- [ROUNDS]
+//! MCP_REGISTRY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \
+//!     cargo run --release -p mcp-registry-bench --bin sync_bench -- 50
+//! ```
+
+use std::time::{Duration, Instant};
+
+use bench::percentile;
+use registry::{Config, service};
+
+/// A word no seed server uses, different for each round (letters only, one token).
+fn marker(i: usize) -> String {
+    let mut word = String::from("syncmark");
+    let mut n = i;
+    loop {
+        word.push(char::from(b'a' + u8::try_from(n % 26).unwrap_or(0)));
+        n /= 26;
+        if n == 0 {
+            return word;
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(30);
+    let dir = tempfile::tempdir()?;
+    let mut config = Config::for_data_dir(dir.path());
+    config.database_url = std::env::var("MCP_REGISTRY_DATABASE_URL").ok();
+    // `open` starts the index's change poller, as `serve` runs it.
+    let state = registry::open(&config, true).await?;
+
+    let mut took = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        let word = marker(i);
+        let doc = serde_json::json!({
+            "name": format!("io.github.bench/sync-{i}"),
+            "description": format!("Sync benchmark {word}"),
+            "version": "1.0.0",
+        });
+        service::import::import_bytes(
+            &state.db,
+            doc.to_string().as_bytes(),
+            protocol::api::ReleaseOrigin::Import,
+        )
+        .await?;
+        let written = Instant::now();
+        loop {
+            let hits = state
+                .search
+                .search(&word, Default::default(), 1, None)?
+                .hits;
+            if !hits.is_empty() {
+                took.push(written.elapsed());
+                break;
+            }
+            anyhow::ensure!(
+                written.elapsed() < Duration::from_secs(60),
+                "round {i}: the change never reached the index"
+            );
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+    took.sort();
+    let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    println!("| backend | rounds | p50 ms | p90 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| {} | {rounds} | {} | {} | {} | {} |",
+        if config.database_url.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        ms(percentile(&took, 0.5)),
+        ms(percentile(&took, 0.9)),
+        ms(percentile(&took, 0.99)),
+        ms(took.last().copied().unwrap_or_default()),
+    );
+    Ok(())
+}
