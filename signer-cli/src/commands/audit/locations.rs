@@ -68,10 +68,12 @@ pub(crate) const GEMINI: &str = "Gemini CLI";
 
 /// The table (see the module documentation). Every client uses the same relative paths on
 /// every system; only the base folders differ.
-// One row a line, like the table in the module documentation.
-#[rustfmt::skip]
 const LOCATIONS: &[Location] = &[
-    at(CLAUDE_DESKTOP, Base::AppConfig, "Claude/claude_desktop_config.json"),
+    at(
+        CLAUDE_DESKTOP,
+        Base::AppConfig,
+        "Claude/claude_desktop_config.json",
+    ),
     at(CLAUDE_CODE, Base::Home, ".claude.json"),
     at(CLAUDE_CODE, Base::Project, ".mcp.json"),
     at(CURSOR, Base::Home, ".cursor/mcp.json"),
@@ -79,7 +81,11 @@ const LOCATIONS: &[Location] = &[
     at(VS_CODE, Base::AppConfig, "Code/User/mcp.json"),
     at(VS_CODE, Base::AppConfig, "Code/User/settings.json"),
     at(VS_CODE, Base::AppConfig, "Code - Insiders/User/mcp.json"),
-    at(VS_CODE, Base::AppConfig, "Code - Insiders/User/settings.json"),
+    at(
+        VS_CODE,
+        Base::AppConfig,
+        "Code - Insiders/User/settings.json",
+    ),
     at(VS_CODE, Base::Project, ".vscode/mcp.json"),
     at(WINDSURF, Base::Home, ".codeium/windsurf/mcp_config.json"),
     at(GEMINI, Base::Home, ".gemini/settings.json"),
