@@ -1,7 +1,7 @@
 //! `yank` and `unyank`: statements signed by a key of the server's namespace.
 
 use anyhow::Result;
-use protocol::api::{ReleaseInfo, Statement, YankRequest};
+use protocol::api::{ReleaseInfo, YankRequest};
 use serde_json::json;
 
 use super::registry_client::{
@@ -41,27 +41,13 @@ fn modify(target: &ReleaseStatementArgs, reason: Option<&str>, yank: bool) -> Re
     let (name, version) = split_release(&target.release)?;
     let client = RegistryClient::new(&target.registry.registry)?;
     let secret = load_secret_key(&target.secret_key)?;
-    let issued_at = now_secs();
-    let statement = if yank {
-        Statement::Yank {
-            name,
-            version,
-            reason,
-            issued_at,
-        }
-    } else {
-        Statement::Unyank {
-            name,
-            version,
-            issued_at,
-        }
-    };
-    let req = YankRequest {
+    let mut req = YankRequest {
         name: name.to_string(),
         version: version.to_string(),
         reason: reason.map(str::to_string),
-        issued_at,
-        signature: sign_statement(&secret, &statement)?.to_file_string(),
+        issued_at: now_secs(),
+        signature: String::new(),
     };
+    req.signature = sign_statement(&secret, &req.statement(yank))?.to_file_string();
     client.post(if yank { "/v1/yank" } else { "/v1/unyank" }, &req)
 }
