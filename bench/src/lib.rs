@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use protocol::SecretKey;
+use protocol::api::PublishRequest;
 use registry::{AppState, db, service};
 use serde_json::{Value, json};
 
@@ -98,4 +99,23 @@ pub async fn register_bench_key(state: &AppState) -> anyhow::Result<SecretKey> {
     tx.commit().await?;
     service::log::backfill(&state.db).await?;
     Ok(key)
+}
+
+/// Signs `manifest` with `key` (a fixed trusted comment) and publishes it, as `mcp-sign
+/// publish` would.
+pub async fn publish_with(
+    state: &AppState,
+    key: &SecretKey,
+    manifest: String,
+) -> anyhow::Result<()> {
+    let signature = key
+        .sign(manifest.as_bytes(), "timestamp:0\tfile:bench")?
+        .to_file_string();
+    let req = PublishRequest {
+        manifest: Some(manifest),
+        manifest_base64: None,
+        signature,
+    };
+    service::publish::publish(&state.db, &state.log, &req).await?;
+    Ok(())
 }

@@ -145,6 +145,17 @@ pub mod release {
     pub const COMMIT_SHA256_HEX_LEN: usize = 64;
     /// Declared filesystem access levels, least to most.
     pub const FILESYSTEM_ACCESS: &[&str] = &["none", "read", "write"];
+    /// The extension's keys in their documented order: what the checker knows, and the order
+    /// `mcp-sign manifest init` writes them in.
+    pub const KEYS: &[&str] = &[
+        "formatVersion",
+        "sourceCommit",
+        "artifacts",
+        "tools",
+        "capabilities",
+        "secrets",
+        "oauth",
+    ];
 }
 
 /// Minisign file layout (see <https://jedisct1.github.io/minisign/>).

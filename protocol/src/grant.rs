@@ -16,6 +16,41 @@ pub struct Grant<'a> {
     pub proof_target: &'a str,
 }
 
+impl<'a> Grant<'a> {
+    pub const fn new(namespace: &'a str, proof_kind: &'a str, proof_target: &'a str) -> Self {
+        Self {
+            namespace,
+            proof_kind,
+            proof_target,
+        }
+    }
+}
+
+/// A grant as its holder stores it (the registry's database row, a monitor's copy of the
+/// log's `key` record), read as a [`Grant`] for [`covering`].
+pub trait AsGrant {
+    fn as_grant(&self) -> Grant<'_>;
+}
+
+impl AsGrant for Grant<'_> {
+    fn as_grant(&self) -> Grant<'_> {
+        *self
+    }
+}
+
+/// The first of a key's `grants` that lets it sign for the server `name` whose manifest has
+/// `repository.url` = `repository_url` (by [`covers`]): what the registry requires at publish
+/// time and what clients check against the log.
+pub fn covering<'g, G: AsGrant>(
+    grants: &'g [G],
+    name: &str,
+    repository_url: Option<&str>,
+) -> Option<&'g G> {
+    grants
+        .iter()
+        .find(|g| covers(&g.as_grant(), name, repository_url))
+}
+
 /// Whether `grant` lets its key sign for the server `name` whose manifest has
 /// `repository.url` = `repository_url`.
 ///

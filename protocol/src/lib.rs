@@ -5,6 +5,7 @@ pub mod artifact_state;
 pub mod error;
 pub mod formats;
 pub mod grant;
+mod json_path;
 pub mod log;
 pub mod manifest;
 pub mod minisign;

@@ -59,14 +59,14 @@ pub(crate) enum Command {
     Yank(YankArgs),
 
     /// Undo a yank.
-    Unyank(UnyankArgs),
+    Unyank(ReleaseStatementArgs),
 
     /// Mark a release deprecated, with a message for its users (it stays installable and keeps
     /// its trust level; the official registry status becomes `deprecated`).
     Deprecate(DeprecateArgs),
 
     /// Undo a deprecation.
-    Undeprecate(UndeprecateArgs),
+    Undeprecate(ReleaseStatementArgs),
 
     /// Check a release before installing it, offline-verifiable: the maintainer's signature,
     /// the key's logged namespace proof, the registry's signed log checkpoint, the inclusion
@@ -277,8 +277,10 @@ pub(crate) struct PublishArgs {
     pub(crate) public_key: Option<PathBuf>,
 }
 
+/// A release and the namespace key that signs a statement about it (yank, deprecate and
+/// their undoing).
 #[derive(Debug, Args)]
-pub(crate) struct YankArgs {
+pub(crate) struct ReleaseStatementArgs {
     /// The release, as NAME@VERSION.
     #[arg(value_name = "NAME@VERSION")]
     pub(crate) release: String,
@@ -289,6 +291,12 @@ pub(crate) struct YankArgs {
     /// A key registered for the server's namespace.
     #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
     pub(crate) secret_key: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct YankArgs {
+    #[command(flatten)]
+    pub(crate) target: ReleaseStatementArgs,
 
     /// Why, shown to users (one line).
     #[arg(long, value_name = "TEXT")]
@@ -296,49 +304,13 @@ pub(crate) struct YankArgs {
 }
 
 #[derive(Debug, Args)]
-pub(crate) struct UnyankArgs {
-    /// The release, as NAME@VERSION.
-    #[arg(value_name = "NAME@VERSION")]
-    pub(crate) release: String,
-
-    #[command(flatten)]
-    pub(crate) registry: RegistryArg,
-
-    /// A key registered for the server's namespace.
-    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
-    pub(crate) secret_key: PathBuf,
-}
-
-#[derive(Debug, Args)]
 pub(crate) struct DeprecateArgs {
-    /// The release, as NAME@VERSION.
-    #[arg(value_name = "NAME@VERSION")]
-    pub(crate) release: String,
-
     #[command(flatten)]
-    pub(crate) registry: RegistryArg,
-
-    /// A key registered for the server's namespace.
-    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
-    pub(crate) secret_key: PathBuf,
+    pub(crate) target: ReleaseStatementArgs,
 
     /// What users should do instead, e.g. "use 2.0.0" (one line, at most 500 characters).
     #[arg(long, short = 'm', value_name = "TEXT")]
     pub(crate) message: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct UndeprecateArgs {
-    /// The release, as NAME@VERSION.
-    #[arg(value_name = "NAME@VERSION")]
-    pub(crate) release: String,
-
-    #[command(flatten)]
-    pub(crate) registry: RegistryArg,
-
-    /// A key registered for the server's namespace.
-    #[arg(long, short = 's', value_name = "PATH", default_value = "mcp-sign.key")]
-    pub(crate) secret_key: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -15,8 +15,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use protocol::api::PublishRequest;
-use registry::{Config, service};
+use registry::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -51,15 +50,7 @@ async fn main() -> anyhow::Result<()> {
                     "version": version,
                     "repository": {"url": "https://github.com/bench/server", "source": "github"},
                 }))?;
-                let signature = key
-                    .sign(manifest.as_bytes(), "timestamp:0\tfile:bench")?
-                    .to_file_string();
-                let req = PublishRequest {
-                    manifest: Some(manifest),
-                    manifest_base64: None,
-                    signature,
-                };
-                service::publish::publish(&state.db, &state.log, &req).await?;
+                bench::publish_with(&state, &key, manifest).await?;
             }
         }));
     }

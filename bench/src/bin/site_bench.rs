@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bench::{corpus, percentile};
-use protocol::api::PublishRequest;
 use registry::site::Site;
 use registry::{Config, db, service};
 use serde_json::{Value, json};
@@ -127,15 +126,7 @@ async fn publish_signed(args: &Args, state: &registry::AppState) -> anyhow::Resu
     let key = bench::register_bench_key(state).await?;
     for i in 0..args.signed {
         let manifest = signed_manifest(i)?;
-        let signature = key
-            .sign(manifest.as_bytes(), "timestamp:0\tfile:bench")?
-            .to_file_string();
-        let req = PublishRequest {
-            manifest: Some(manifest),
-            manifest_base64: None,
-            signature,
-        };
-        service::publish::publish(&state.db, &state.log, &req).await?;
+        bench::publish_with(state, &key, manifest).await?;
     }
     state.search.sync_once(&state.db).await?;
     Ok(())

@@ -42,6 +42,27 @@ pub struct DeprecateRequest {
     pub signature: String,
 }
 
+impl YankRequest {
+    /// The statement the signature must cover: a yank, or with `yank = false` an un-yank
+    /// (which has no reason).
+    pub fn statement(&self, yank: bool) -> Statement<'_> {
+        if yank {
+            Statement::Yank {
+                name: &self.name,
+                version: &self.version,
+                reason: self.reason.as_deref(),
+                issued_at: self.issued_at,
+            }
+        } else {
+            Statement::Unyank {
+                name: &self.name,
+                version: &self.version,
+                issued_at: self.issued_at,
+            }
+        }
+    }
+}
+
 impl DeprecateRequest {
     /// The statement the signature must cover: a deprecation, or with `deprecate = false` its
     /// withdrawal.

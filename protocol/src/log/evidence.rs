@@ -144,11 +144,7 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
         .get("repository")
         .and_then(|r| r.get("url"))
         .and_then(|u| u.as_str());
-    let grant = Grant {
-        namespace: &namespace,
-        proof_kind: &proof_kind,
-        proof_target: &proof_target,
-    };
+    let grant = Grant::new(&namespace, &proof_kind, &proof_target);
     if !covers(&grant, &name, repository_url) {
         return Err(log_err(format!(
             "key {key_id} is proven for {namespace} through {proof_kind} {proof_target}, which \

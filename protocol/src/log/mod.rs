@@ -95,15 +95,7 @@ impl HashReader for HashMapReader {
         &self,
         indexes: &[u64],
     ) -> std::result::Result<Vec<Hash>, tlog_tiles::tlog::Error> {
-        indexes
-            .iter()
-            .map(|i| {
-                self.0
-                    .get(i)
-                    .copied()
-                    .ok_or(tlog_tiles::tlog::Error::IndexesNotInTree)
-            })
-            .collect()
+        read_each(indexes, |i| self.0.get(&i))
     }
 }
 
@@ -259,6 +251,21 @@ pub fn stored_hashes_of(leaves: &[Hash]) -> Result<Vec<Hash>> {
     Ok(stored)
 }
 
+/// The hashes at `indexes`, in order, as `get` finds them; any missing one is an error.
+fn read_each<'h>(
+    indexes: &[u64],
+    get: impl Fn(u64) -> Option<&'h Hash>,
+) -> std::result::Result<Vec<Hash>, tlog_tiles::tlog::Error> {
+    indexes
+        .iter()
+        .map(|&i| {
+            get(i)
+                .copied()
+                .ok_or(tlog_tiles::tlog::Error::IndexesNotInTree)
+        })
+        .collect()
+}
+
 /// A reader over a full vector of stored hashes.
 #[derive(Debug, Clone, Copy)]
 pub struct VecReader<'a>(pub &'a [Hash]);
@@ -268,16 +275,9 @@ impl HashReader for VecReader<'_> {
         &self,
         indexes: &[u64],
     ) -> std::result::Result<Vec<Hash>, tlog_tiles::tlog::Error> {
-        indexes
-            .iter()
-            .map(|&i| {
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|i| self.0.get(i))
-                    .copied()
-                    .ok_or(tlog_tiles::tlog::Error::IndexesNotInTree)
-            })
-            .collect()
+        read_each(indexes, |i| {
+            usize::try_from(i).ok().and_then(|i| self.0.get(i))
+        })
     }
 }
 

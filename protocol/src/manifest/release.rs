@@ -155,6 +155,11 @@ pub struct ToolAnnotations {
     pub idempotent_hint: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_world_hint: Option<bool>,
+    /// Annotations this version does not know: kept, because the tool's fingerprint covers
+    /// them (dropping them would make a fingerprint recomputed from this view differ from one
+    /// taken from the live `tools/list`).
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
 }
 
 /// What the server can do on the machine it runs on, as its maintainer declares it.
@@ -187,3 +192,6 @@ pub struct Secret {
     pub description: Option<String>,
     pub required: bool,
 }
+
+#[cfg(test)]
+mod tests;

@@ -101,19 +101,10 @@ impl Package {
 pub enum Transport {
     #[serde(rename = "stdio")]
     Stdio {},
-    #[serde(rename = "streamable-http")]
-    StreamableHttp {
-        /// May contain `{variables}` naming the package's arguments or environment variables.
-        url: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        headers: Vec<KeyValueInput>,
-    },
-    #[serde(rename = "sse")]
-    Sse {
-        url: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        headers: Vec<KeyValueInput>,
-    },
+    /// Streamable HTTP or SSE, spelled as a remote's transport (its own `type`). The URL may
+    /// contain `{variables}` naming the package's arguments or environment variables.
+    #[serde(untagged)]
+    Http(RemoteTransport),
 }
 
 /// A hosted endpoint of the server.

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::json_path::child;
 use crate::manifest::{FINGERPRINT_KEY, tool_fingerprint};
 
 /// Nesting below which changed values are reported whole rather than field by field.
@@ -209,7 +210,7 @@ fn compare(old: &Value, new: &Value, path: &str, depth: usize, out: &mut Vec<Fie
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
             for (k, va) in a {
-                let p = member(path, k);
+                let p = child(path, k);
                 match b.get(k) {
                     Some(vb) => compare(va, vb, &p, depth + 1, out),
                     None => out.push(FieldChange {
@@ -223,7 +224,7 @@ fn compare(old: &Value, new: &Value, path: &str, depth: usize, out: &mut Vec<Fie
             for (k, vb) in b {
                 if !a.contains_key(k) {
                     out.push(FieldChange {
-                        path: member(path, k),
+                        path: child(path, k),
                         kind: ChangeKind::Added,
                         old: None,
                         new: Some(vb.clone()),
@@ -237,19 +238,6 @@ fn compare(old: &Value, new: &Value, path: &str, depth: usize, out: &mut Vec<Fie
             }
         }
         _ => changed(out),
-    }
-}
-
-fn member(path: &str, key: &str) -> String {
-    let plain = key
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        format!("{path}.{key}")
-    } else {
-        format!("{path}[{}]", Value::String(key.to_owned()))
     }
 }
 

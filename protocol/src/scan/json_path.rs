@@ -2,17 +2,11 @@
 
 use super::fold::invisible;
 
-/// `$.a.b`, or `$.a["key"]` for keys that are not plain identifiers (escaped, printable).
+/// `$.a.b`, or `$.a["key"]` for keys that are not plain identifiers (escaped, printable:
+/// invisible characters are spelled out so a finding's path shows them).
 pub(super) fn child(path: &str, key: &str) -> String {
-    let plain = key
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        format!("{path}.{key}")
-    } else {
-        let mut quoted = String::from("[\"");
+    crate::json_path::child_quoted(path, key, |key| {
+        let mut quoted = String::from("\"");
         for c in key.chars() {
             match c {
                 '"' => quoted.push_str("\\\""),
@@ -23,9 +17,9 @@ pub(super) fn child(path: &str, key: &str) -> String {
                 c => quoted.push(c),
             }
         }
-        quoted.push_str("\"]");
-        format!("{path}{quoted}")
-    }
+        quoted.push('"');
+        quoted
+    })
 }
 
 pub(super) fn item(path: &str, index: usize) -> String {

@@ -45,7 +45,7 @@ fn good() -> Value {
             "type": "streamable-http",
             "url": "https://{region}.weather.example.com/mcp",
             "variables": {"region": {"description": "Region", "choices": ["eu", "us"], "default": "eu"}},
-            "headers": [{"name": "Authorization", "value": "Bearer {token}", "variables": {"token": {"isSecret": true}}}]
+            "headers": [{"name": "Authorization", "value": "Bearer secret", "variables": {"token": {"isSecret": true}}}]
         }],
         "icons": [{"src": "https://octocat.github.io/weather/icon.png", "mimeType": "image/png", "sizes": ["48x48", "any"], "theme": "light"}],
         "_meta": {
@@ -212,6 +212,25 @@ fn missing_transport() {
         .unwrap()
         .remove("transport");
     assert_one_error(&v, "$.packages[0].transport", "missing-field");
+}
+
+#[test]
+fn package_transports_parse_typed_and_write_back_as_written() {
+    for transport in [
+        json!({"type": "stdio"}),
+        json!({"type": "streamable-http", "url": "http://localhost:8080/mcp"}),
+        json!({
+            "type": "sse",
+            "url": "http://localhost:8080/sse",
+            "headers": [{"name": "Authorization", "value": "Bearer secret"}]
+        }),
+    ] {
+        let mut v = good();
+        v["packages"][0]["transport"] = transport.clone();
+        let parsed = Manifest::parse(serde_json::to_vec(&v).unwrap()).unwrap();
+        let typed = &parsed.server().packages[0].transport;
+        assert_eq!(serde_json::to_value(typed).unwrap(), transport);
+    }
 }
 
 #[test]

@@ -10,7 +10,7 @@ use super::registry_client::{
     RegistryClient, now_secs, sign_statement, split_release, verdict_line,
 };
 use super::signing::load_secret_key;
-use crate::cli::{DeprecateArgs, UndeprecateArgs};
+use crate::cli::{DeprecateArgs, ReleaseStatementArgs};
 use crate::output::Output;
 
 pub(crate) fn deprecate(args: DeprecateArgs, out: &Output) -> Result<()> {
@@ -19,13 +19,7 @@ pub(crate) fn deprecate(args: DeprecateArgs, out: &Output) -> Result<()> {
     if let Some(m) = message {
         check_status_message(m).map_err(|e| anyhow!("--message: {e}"))?;
     }
-    let release = modify(
-        &args.release,
-        &args.registry.registry,
-        &args.secret_key,
-        message,
-        true,
-    )?;
+    let release = modify(&args.target, message, true)?;
     let (name, version) = (&release.name, &release.version);
     let human = format!(
         "Deprecated {name}@{version}{}\n  {}\n",
@@ -36,14 +30,8 @@ pub(crate) fn deprecate(args: DeprecateArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn undeprecate(args: UndeprecateArgs, out: &Output) -> Result<()> {
-    let release = modify(
-        &args.release,
-        &args.registry.registry,
-        &args.secret_key,
-        None,
-        false,
-    )?;
+pub(crate) fn undeprecate(args: ReleaseStatementArgs, out: &Output) -> Result<()> {
+    let release = modify(&args, None, false)?;
     let human = format!(
         "Un-deprecated {}@{}\n  {}\n",
         release.name,
@@ -56,15 +44,13 @@ pub(crate) fn undeprecate(args: UndeprecateArgs, out: &Output) -> Result<()> {
 
 /// Signs the statement and sends it: `POST /v1/deprecate` or `/v1/undeprecate`.
 fn modify(
-    release: &str,
-    registry: &str,
-    secret_key: &std::path::Path,
+    target: &ReleaseStatementArgs,
     message: Option<&str>,
     deprecate: bool,
 ) -> Result<ReleaseInfo> {
-    let (name, version) = split_release(release)?;
-    let client = RegistryClient::new(registry)?;
-    let secret = load_secret_key(secret_key)?;
+    let (name, version) = split_release(&target.release)?;
+    let client = RegistryClient::new(&target.registry.registry)?;
+    let secret = load_secret_key(&target.secret_key)?;
     let mut req = DeprecateRequest {
         name: name.to_string(),
         version: version.to_string(),

@@ -37,6 +37,12 @@ struct LoggedGrant {
     proof_target: String,
 }
 
+impl grant::AsGrant for LoggedGrant {
+    fn as_grant(&self) -> grant::Grant<'_> {
+        grant::Grant::new(&self.namespace, &self.proof_kind, &self.proof_target)
+    }
+}
+
 #[derive(Debug, Default)]
 struct KeyState {
     public: Option<PublicKey>,
@@ -48,17 +54,7 @@ impl KeyState {
     /// Whether one of the key's logged grants covers the release, as the registry decides
     /// at publish time.
     fn covers(&self, name: &str, repository_url: Option<&str>) -> bool {
-        self.grants.iter().any(|g| {
-            grant::covers(
-                &grant::Grant {
-                    namespace: &g.namespace,
-                    proof_kind: &g.proof_kind,
-                    proof_target: &g.proof_target,
-                },
-                name,
-                repository_url,
-            )
-        })
+        grant::covering(&self.grants, name, repository_url).is_some()
     }
 
     fn proven_for(&self) -> String {

@@ -131,21 +131,17 @@ pub(crate) fn sign(args: SignArgs, out: &Output) -> Result<()> {
         Mode::Public,
     )?;
 
-    let human = format!(
-        "Signed {file} with key {id}\n  signature:       {sig}\n  trusted comment: {comment}\n",
-        file = args.file.display(),
-        id = signature.key_id(),
-        sig = sig_path.display(),
-    );
-    out.result(
-        &human,
-        json!({
-            "ok": true,
-            "file": args.file,
-            "signature": sig_path,
-            "keyId": signature.key_id(),
-            "trustedComment": comment,
-        }),
+    let key_id = signature.key_id().to_string();
+    report(
+        out,
+        format!("Signed {} with key {key_id}", args.file.display()),
+        &[
+            ("signature", sig_path.display().to_string()),
+            ("trusted comment", comment.to_string()),
+        ],
+        &args.file,
+        &sig_path,
+        [("keyId", json!(key_id)), ("trustedComment", json!(comment))],
     );
     Ok(())
 }
@@ -180,25 +176,46 @@ pub(crate) fn verify(args: VerifyArgs, out: &Output) -> Result<()> {
             sig_path.display()
         ));
     }
-    let human = format!(
-        "Signature OK: {file}\n  key id:          {id}\n  trusted comment: {comment}\n",
-        file = args.file.display(),
-        id = sig.key_id(),
-        comment = sig.trusted_comment(),
-    );
-    out.result(
-        &human,
-        json!({
-            "ok": true,
-            "file": args.file,
-            "signature": sig_path,
-            "publicKey": args.public_key,
-            "keyId": sig.key_id(),
-            "trustedComment": sig.trusted_comment(),
-            "legacy": sig.is_legacy(),
-        }),
+    report(
+        out,
+        format!("Signature OK: {}", args.file.display()),
+        &[
+            ("key id", sig.key_id().to_string()),
+            ("trusted comment", sig.trusted_comment().to_string()),
+        ],
+        &args.file,
+        &sig_path,
+        [
+            ("publicKey", json!(args.public_key)),
+            ("keyId", json!(sig.key_id())),
+            ("trustedComment", json!(sig.trusted_comment())),
+            ("legacy", json!(sig.is_legacy())),
+        ],
     );
     Ok(())
+}
+
+/// What `sign` and `verify` print: a headline and labelled lines for people; for JSON `ok`,
+/// `file` and `signature`, then `fields` in order.
+fn report<const N: usize>(
+    out: &Output,
+    headline: String,
+    lines: &[(&str, String)],
+    file: &Path,
+    sig_path: &Path,
+    fields: [(&str, serde_json::Value); N],
+) {
+    let mut human = headline;
+    human.push('\n');
+    for (label, value) in lines {
+        human.push_str(&format!("  {:<17}{value}\n", format!("{label}:")));
+    }
+    let mut json = serde_json::Map::new();
+    json.insert("ok".into(), json!(true));
+    json.insert("file".into(), json!(file));
+    json.insert("signature".into(), json!(sig_path));
+    json.extend(fields.map(|(key, value)| (key.to_string(), value)));
+    out.result(&human, serde_json::Value::Object(json));
 }
 
 /// FILE.minisig, as minisign names it.

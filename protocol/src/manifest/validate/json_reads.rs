@@ -7,20 +7,7 @@ use super::Checker;
 use crate::manifest::{Problem, Severity};
 use crate::names::{VersionProblem, version_problem};
 
-/// `$.a.b`, or `$.a["dev.mcp-trust/release"]` for keys that are not plain identifiers.
-pub(super) fn child(path: &str, key: &str) -> String {
-    let plain = key
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if plain {
-        format!("{path}.{key}")
-    } else {
-        // A JSON string literal is an unambiguous, escaped spelling of any key.
-        format!("{path}[{}]", Value::String(key.to_owned()))
-    }
-}
+pub(super) use crate::json_path::child;
 
 pub(super) fn item(path: &str, index: usize) -> String {
     format!("{path}[{index}]")

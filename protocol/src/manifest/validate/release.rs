@@ -8,18 +8,10 @@ use serde_json::Value;
 use super::Checker;
 use super::json_reads::{child, item};
 use crate::formats::RELEASE_FORMAT_VERSION;
-use crate::formats::release::{COMMIT_SHA1_HEX_LEN, COMMIT_SHA256_HEX_LEN, FILESYSTEM_ACCESS};
+use crate::formats::release::{
+    COMMIT_SHA1_HEX_LEN, COMMIT_SHA256_HEX_LEN, FILESYSTEM_ACCESS, KEYS as KNOWN_RELEASE_KEYS,
+};
 use crate::names::excerpt;
-
-const KNOWN_RELEASE_KEYS: &[&str] = &[
-    "formatVersion",
-    "sourceCommit",
-    "artifacts",
-    "tools",
-    "capabilities",
-    "secrets",
-    "oauth",
-];
 
 const KNOWN_CAPABILITY_KEYS: &[&str] = &["filesystem", "network", "exec"];
 const KNOWN_SECRET_KEYS: &[&str] = &["name", "description", "required"];

@@ -1,6 +1,8 @@
 //! The release extension inside `_meta`: taken out for editing, put back in the documented order.
 
-use protocol::formats::{RELEASE_FORMAT_VERSION, RELEASE_META_KEY, SERVER_SCHEMA_URL};
+use protocol::formats::{
+    RELEASE_FORMAT_VERSION, RELEASE_META_KEY, SERVER_SCHEMA_URL, release as release_format,
+};
 use serde_json::{Map, Value, json};
 
 /// Takes the release extension out of `_meta` (a fresh one if there is none).
@@ -26,14 +28,7 @@ pub(super) fn finish_document(
     let mut ordered_release = Map::new();
     ordered_release.insert("formatVersion".to_owned(), json!(RELEASE_FORMAT_VERSION));
     release.remove("formatVersion");
-    for key in [
-        "sourceCommit",
-        "artifacts",
-        "tools",
-        "capabilities",
-        "secrets",
-        "oauth",
-    ] {
+    for &key in release_format::KEYS {
         if let Some(v) = release.remove(key) {
             ordered_release.insert(key.to_owned(), v);
         }
