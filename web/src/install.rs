@@ -1,8 +1,7 @@
 //! Install snippets pinned to the exact version and, where the maintainer signed one, the
 //! artifact digest: what a careful person would type.
 
-use protocol::formats::RELEASE_META_KEY;
-use protocol::manifest::release::Artifact;
+use protocol::manifest::release::{Artifact, ReleaseExtension};
 use serde_json::Value;
 
 /// One way to install a release.
@@ -26,11 +25,8 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 /// The signed artifacts of the release extension, when it parses.
 fn artifacts(server: &Value) -> Vec<Artifact> {
-    server
-        .get("_meta")
-        .and_then(|m| m.get(RELEASE_META_KEY))
-        .and_then(|r| r.get("artifacts"))
-        .and_then(|a| serde_json::from_value::<Vec<Artifact>>(a.clone()).ok())
+    ReleaseExtension::of(server)
+        .map(|ext| ext.artifacts)
         .unwrap_or_default()
 }
 

@@ -1,6 +1,6 @@
 //! A server (its latest release) → one index document.
 
-use protocol::formats::RELEASE_META_KEY;
+use protocol::manifest::ReleaseExtension;
 use serde_json::Value;
 use tantivy::TantivyDocument;
 
@@ -162,29 +162,15 @@ pub fn build(fields: &Fields, row: &SearchRow) -> TantivyDocument {
         doc.add_text(fields.transports, n);
     }
 
-    let release_ext = manifest.get("_meta").and_then(|m| m.get(RELEASE_META_KEY));
-    for tool in release_ext
-        .and_then(|e| e.get("tools"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    for tool in ReleaseExtension::of(&manifest)
+        .map(|ext| ext.tools)
+        .unwrap_or_default()
     {
-        if let Some(n) = strs(tool, "name") {
-            // Tool names are identifiers: index their words (`send_message` → send message).
-            doc.add_text(fields.tools, n.replace(['_', '-', '.'], " "));
-        }
-        if let Some(d) = strs(tool, "description") {
+        // Tool names are identifiers: index their words (`send_message` → send message).
+        doc.add_text(fields.tools, tool.name.replace(['_', '-', '.'], " "));
+        if let Some(d) = &tool.description {
             doc.add_text(fields.tools, d);
         }
-    }
-    for topic in release_ext
-        .and_then(|e| e.get("topics"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        doc.add_text(fields.topics, topic);
     }
 
     for topic in row

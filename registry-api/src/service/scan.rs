@@ -14,8 +14,8 @@ use std::str::FromStr;
 
 use protocol::Version;
 use protocol::api::{ReleaseScan, ScanSummary, ToolsDiffInfo};
-use protocol::formats::RELEASE_META_KEY;
 use protocol::formats::scan::{MAX_STORED_FINDINGS, SCANNER_VERSION};
+use protocol::manifest::ReleaseExtension;
 use protocol::scan::{Finding, Severity, diff_tools, scan_manifest};
 use protocol::trust::ToolsChangeFacts;
 use serde_json::Value;
@@ -153,12 +153,11 @@ pub async fn scans_of(db: &Db, rows: &[ReleaseRow]) -> Result<HashMap<i64, Relea
 /// The tools of a release's extension (`None` when it declares none).
 fn tools_of(row: &ReleaseRow) -> Option<Vec<Value>> {
     let value: Value = serde_json::from_slice(&row.manifest).ok()?;
-    let tools = value
-        .get("_meta")?
-        .get(RELEASE_META_KEY)?
-        .get("tools")?
-        .as_array()?
-        .clone();
+    let tools: Vec<Value> = ReleaseExtension::of(&value)?
+        .tools
+        .iter()
+        .filter_map(|t| serde_json::to_value(t).ok())
+        .collect();
     (!tools.is_empty()).then_some(tools)
 }
 

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use protocol::api::{KeyInfo, ProofKind, ReleaseInfo, ServerDetail, VerifyResponse};
-use protocol::formats::RELEASE_META_KEY;
 use protocol::manifest::release::{FilesystemAccess, ReleaseExtension};
 use protocol::scan::Finding;
 use serde_json::Value;
@@ -39,10 +38,7 @@ pub(crate) async fn render<D: SiteData>(
         .as_deref()
         .and_then(|m| serde_json::from_str(m).ok())
         .unwrap_or(Value::Null);
-    let ext: Option<ReleaseExtension> = manifest
-        .get("_meta")
-        .and_then(|m| m.get(RELEASE_META_KEY))
-        .and_then(|r| serde_json::from_value(r.clone()).ok());
+    let ext = ReleaseExtension::of(&manifest);
 
     let title = format!("{}@{}", detail.name, version);
     let main = view! {
