@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::{Checker, PackageResult, ReleaseState, apply};
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::Result;
 use crate::service::log::Log;
@@ -23,15 +22,16 @@ pub struct RunReport {
 /// How long a claimed check is reserved for the replica that claimed it.
 const CLAIM_LEASE_MS: i64 = 10 * 60 * 1000;
 
-/// Runs the checks due at `now` (unix ms; tests pass a clock of their own): first checks of
-/// signed releases, re-checks, retries. `progress(done, total, release)` follows it.
+/// Runs the checks due now by the database's clock ([`Db::clock`]; tests set one with
+/// [`Db::with_clock`] to run a schedule without waiting): first checks of signed releases,
+/// re-checks, retries. `progress(done, total, release)` follows it.
 pub async fn run_due(
     db: &Db,
     log: &Log,
     checker: &Checker,
-    now: i64,
     progress: &(dyn Fn(usize, usize, &str) + Sync),
 ) -> Result<RunReport> {
+    let now = db.now_ms();
     let due = db::artifacts::due(db, now, 500).await?;
     let mut report = RunReport::default();
     let total = due.len();
@@ -82,7 +82,7 @@ pub fn spawn_scheduler(
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match run_due(&db, &log, &checker, now_ms(), &|_, _, _| {}).await {
+            match run_due(&db, &log, &checker, &|_, _, _| {}).await {
                 Ok(r) if r.checked > 0 => tracing::info!(
                     checked = r.checked,
                     verified = r.verified,

@@ -4,7 +4,6 @@
 use protocol::log::LogRecord;
 
 use super::{Checker, ReleaseCheck, ReleaseState};
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
@@ -92,7 +91,7 @@ pub async fn apply(
             release.release_id,
             state.as_str(),
             problems.as_deref(),
-            now_ms(),
+            db.now_ms(),
         )
         .await?;
     }
@@ -101,7 +100,7 @@ pub async fn apply(
     // (signed); they are in its verdict, not the log.
     let logged = changed && (state == ReleaseState::Verified || was_verified);
     if logged {
-        let record = check_record(release, state, check);
+        let record = check_record(release, state, check, db.now_ms());
         tlog::append(&mut tx, db, &record).await?;
     }
     tx.commit().await?;
@@ -128,6 +127,7 @@ fn check_record(
     release: &db::artifacts::DueRelease,
     state: ReleaseState,
     check: &ReleaseCheck,
+    time_ms: i64,
 ) -> LogRecord {
     let reason = if state == ReleaseState::Verified {
         None
@@ -161,7 +161,7 @@ fn check_record(
         result: state.log_result().to_string(),
         artifacts,
         reason,
-        time_ms: now_ms(),
+        time_ms,
     }
 }
 
@@ -194,7 +194,7 @@ mod tests {
             manifest: Vec::new(),
             manifest_sha256: "ab".repeat(32),
         };
-        let record = check_record(&release, ReleaseState::Mismatch, &check);
+        let record = check_record(&release, ReleaseState::Mismatch, &check, 0);
         let bytes = record.to_bytes().unwrap();
         assert!(bytes.len() < 65_535);
         let LogRecord::ArtifactCheck {
