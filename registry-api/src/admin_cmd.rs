@@ -120,7 +120,9 @@ pub(crate) async fn admin(config: &Config, args: AdminArgs) -> anyhow::Result<()
         anyhow!("pass --operator-key-file PATH (or MCP_REGISTRY_OPERATOR_KEY_FILE): the operator's secret key")
     })?;
     let key = load_key(&key_file)?;
-    let issued_at = registry::clock::now_secs();
+    let (db, log) = open_db(config).await?;
+    // Signed by the registry's clock, the one `operator::apply` checks freshness against.
+    let issued_at = db.clock().now_secs();
     let text = OperatorStatement::text(action, &subject, reason.as_deref(), issued_at)?;
     let signature = key
         .sign(
@@ -129,7 +131,6 @@ pub(crate) async fn admin(config: &Config, args: AdminArgs) -> anyhow::Result<()
                 .to_string(),
         )
         .map_err(|e| anyhow!("cannot sign the statement: {e}"))?;
-    let (db, log) = open_db(config).await?;
     let st = OperatorStatement {
         action,
         subject: subject.clone(),
@@ -187,17 +188,11 @@ pub(crate) async fn verify_artifacts(config: &Config, json: bool) -> anyhow::Res
     } else {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    let report = registry::artifacts::run_due(
-        &db,
-        &log,
-        &checker,
-        registry::clock::now_ms(),
-        &|done, total, release| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-            bar.set_message(release.to_string());
-        },
-    )
+    let report = registry::artifacts::run_due(&db, &log, &checker, &|done, total, release| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(release.to_string());
+    })
     .await;
     bar.finish_and_clear();
     db.close().await;

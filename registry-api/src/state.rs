@@ -19,3 +19,11 @@ pub struct AppState {
     /// The artifact checker (the `verified` level).
     pub artifacts: Arc<crate::artifacts::Checker>,
 }
+
+impl AppState {
+    /// The registry's one clock (carried by [`AppState::db`], so services that only take the
+    /// database read the same time); tests set it with [`Db::with_clock`].
+    pub fn clock(&self) -> &Arc<dyn crate::clock::Clock> {
+        self.db.clock()
+    }
+}

@@ -85,8 +85,8 @@ pub struct TestClock {
 }
 
 impl Clock for TestClock {
-    fn now_secs(&self) -> i64 {
-        time::OffsetDateTime::now_utc().unix_timestamp()
+    fn now_ms(&self) -> i64 {
+        indexer::SystemClock.now_ms()
     }
 
     fn sleep(&self, duration: Duration) -> BoxFuture<'_, ()> {

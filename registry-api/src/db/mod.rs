@@ -16,11 +16,13 @@ pub mod search;
 pub mod servers;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 
 /// Which database is behind the pool; the SQL is the same, the set-up is not.
@@ -51,6 +53,10 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// The registry's one clock. It travels with the handle because every time the registry
+    /// reads is one it stores or checks against stored data, so each service taking a `&Db`
+    /// reaches it without another parameter.
+    clock: Arc<dyn Clock>,
 }
 
 /// A transaction on the database.
@@ -95,7 +101,28 @@ impl Db {
                 redact_url(url)
             ))
         })?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// This handle reading the time from `clock` instead (tests: a
+    /// [`crate::clock::ManualClock`]); the pool is shared with `self`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every time read of the registry goes through.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// Unix milliseconds now, by [`Db::clock`].
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Applies the migrations for this backend that have not run yet.

@@ -21,7 +21,7 @@ use protocol::{PublicKey, ServerName, Version};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::clock::{now_ms, rfc3339};
+use crate::clock::rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::{latest, manifest_facts};
@@ -52,7 +52,7 @@ impl CrawlStore for RegistryStore {
 
     fn save<'a>(&'a self, key: &'a str, value: &'a str) -> BoxFuture<'a, indexer::Result<()>> {
         Box::pin(async move {
-            db::crawl::state_set(&self.db, key, value, now_ms())
+            db::crawl::state_set(&self.db, key, value, self.db.now_ms())
                 .await
                 .map_err(store_err)
         })
@@ -103,7 +103,7 @@ pub async fn crawl_github(
     options: CrawlOptions,
     progress: Option<Arc<dyn Fn(CrawlProgress) + Send + Sync>>,
 ) -> Result<CrawlSummary> {
-    let clock: Arc<dyn indexer::Clock> = Arc::new(indexer::SystemClock);
+    let clock = db.clock().clone();
     let client = Github::new(github, clock.clone()).map_err(indexer_err)?;
     let mut crawler = Crawler::new(client, options, clock);
     if let Some(p) = progress {
@@ -115,7 +115,7 @@ pub async fn crawl_github(
 
 /// Mirrors an upstream registry speaking the official MCP registry API.
 pub async fn mirror(db: &Db, upstream: &str) -> Result<MirrorSummary> {
-    let m = Mirror::new(upstream, Arc::new(indexer::SystemClock)).map_err(indexer_err)?;
+    let m = Mirror::new(upstream, db.clock().clone()).map_err(indexer_err)?;
     m.run(&RegistryStore::new(db.clone()))
         .await
         .map_err(indexer_err)
@@ -236,14 +236,14 @@ fn listing(rec: &RepoRecord, name: &str) -> Value {
     Value::Object(m)
 }
 
-fn crawled_version(rec: &RepoRecord) -> String {
+fn crawled_version(rec: &RepoRecord, now_ms: i64) -> String {
     use time::format_description::well_known::Rfc3339;
     let secs = rec
         .pushed_at
         .as_deref()
         .and_then(|p| time::OffsetDateTime::parse(p, &Rfc3339).ok())
         .map(|t| t.unix_timestamp())
-        .unwrap_or_else(crate::clock::now_secs);
+        .unwrap_or_else(|| now_ms.div_euclid(1000));
     format!("{CRAWLED_VERSION_PREFIX}{}", secs.max(0))
 }
 
@@ -258,7 +258,7 @@ fn is_this_repo(s: &db::crawl::LinkedServer, rec: &RepoRecord) -> bool {
 /// Stores one crawled repository.
 pub async fn store_record(db: &Db, rec: &RepoRecord) -> Result<()> {
     metrics::counter!("registry_crawl_repositories_total").increment(1);
-    let now = now_ms();
+    let now = db.now_ms();
     let topics =
         serde_json::to_string(&rec.topics).map_err(|e| Error::Internal(format!("topics: {e}")))?;
     let mut problems: Vec<Value> = rec
@@ -376,7 +376,7 @@ pub async fn store_record(db: &Db, rec: &RepoRecord) -> Result<()> {
         None => false,
     };
     if target_ok && let (Some(name), Some(mut listing)) = (name, listing) {
-        let version = crawled_version(rec);
+        let version = crawled_version(rec, now);
         if Version::from_str(&version).is_ok() {
             listing["version"] = json!(version);
             let bytes = serde_json::to_vec_pretty(&listing)

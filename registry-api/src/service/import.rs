@@ -8,7 +8,6 @@ use protocol::{ServerName, Version};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::{latest, manifest_facts, scan};
@@ -91,7 +90,7 @@ pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Resul
     // Scanned before the transaction: the scanner's findings are stored with each release.
     let scans: Vec<_> = entries.iter().map(|e| scan::scan_bytes(&e.bytes)).collect();
     let mut report = ImportReport::default();
-    let now = now_ms();
+    let now = db.now_ms();
     let mut tx = db.begin().await?;
     for (i, (e, release_scan)) in entries.iter().zip(&scans).enumerate() {
         if i > 0 && i % 1000 == 0 {

@@ -5,7 +5,6 @@ use std::str::FromStr;
 use protocol::api::{KeyInfo, KeyRegisterRequest, KeyRevokeRequest, Statement};
 use protocol::{KeyId, Namespace, PublicKey};
 
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
@@ -97,7 +96,7 @@ pub async fn register(
     let was_there = existing
         .iter()
         .any(|g| g.namespace == ns_key && g.proof_target == proven.target);
-    let now = now_ms();
+    let now = db.now_ms();
     let mut tx = db.begin().await?;
     let outcome = db::keys::insert_grant(
         &mut tx,
@@ -193,7 +192,7 @@ async fn check_rotation(
         issued_at,
     })?;
     verify(&old_key, text.as_bytes(), &sig, "rotation statement")?;
-    check_fresh(issued_at)?;
+    check_fresh(issued_at, db.clock().now_secs())?;
     Ok((old_id, signature.to_string()))
 }
 
@@ -226,7 +225,7 @@ pub async fn revoke(
     }
     verify(&key, text.as_bytes(), &sig, "revocation statement")?;
     if key.revoked_at.is_none() {
-        check_fresh(req.issued_at)?;
+        check_fresh(req.issued_at, db.clock().now_secs())?;
         revoke_logged(
             db,
             log,
@@ -306,7 +305,7 @@ async fn revoke_logged(
     reason: Option<&str>,
     statement: Option<(i64, &str)>,
 ) -> Result<()> {
-    let now = now_ms();
+    let now = db.now_ms();
     let mut tx = db.begin().await?;
     let changed = db::keys::revoke(&mut tx, key_id, reason, statement.map(|s| s.1), now).await?;
     if changed {

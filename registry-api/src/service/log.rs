@@ -24,7 +24,6 @@ use protocol::log::{
     self, Hash, HashMapReader, LogRecord, LogSigner, TilePath, hash_to_base64, stored_hash_index,
 };
 
-use crate::clock::now_ms;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
 
@@ -125,7 +124,7 @@ pub async fn append(tx: &mut Tx, db: &Db, record: &LogRecord) -> Result<u64> {
             first_hash: stored_hash_index(0, n),
             hashes: &hashes,
         },
-        now_ms(),
+        db.now_ms(),
     )
     .await?;
     Ok(n)
@@ -167,7 +166,7 @@ pub async fn checkpoint(db: &Db, log: &Log) -> Result<Checkpoint> {
     }
     let root = root(db, size).await?;
     let note = log.signer.sign_checkpoint(size, root).map_err(internal)?;
-    db::log::insert_checkpoint(db, size, &hash_to_base64(&root), &note, now_ms()).await?;
+    db::log::insert_checkpoint(db, size, &hash_to_base64(&root), &note, db.now_ms()).await?;
     Ok(Checkpoint { size, note })
 }
 

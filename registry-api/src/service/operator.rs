@@ -8,7 +8,6 @@ use protocol::api::{OperatorAction, Statement};
 use protocol::log::LogRecord;
 use protocol::{Namespace, PublicKey, ServerName, Version};
 
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
@@ -135,9 +134,9 @@ pub async fn apply(
                 "the operator statement's signature does not verify with key {key_id}: {e}"
             ))
         })?;
-    check_fresh(st.issued_at)?;
+    check_fresh(st.issued_at, db.clock().now_secs())?;
 
-    let now = now_ms();
+    let now = db.now_ms();
     let mut tx = db::log::begin_write(db).await?;
     let (last, replay) = db::operator::last_about(&mut tx, &st.subject, &st.signature).await?;
     if replay || last.is_some_and(|l| l > st.issued_at) {

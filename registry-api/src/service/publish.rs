@@ -4,7 +4,6 @@ use base64::Engine as _;
 use protocol::Manifest;
 use protocol::api::{PublishRequest, ReleaseInfo};
 
-use crate::clock::now_ms;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
@@ -51,7 +50,7 @@ pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<Release
     // Findings are facts about the release, not reasons to refuse it.
     let release_scan = scan::scan_bytes(&bytes);
 
-    let now = now_ms();
+    let now = db.now_ms();
     let mut tx = db.begin().await?;
     let server_id = db::servers::upsert(
         &mut tx,

@@ -20,7 +20,6 @@ use protocol::scan::{Finding, Severity, diff_tools, scan_manifest};
 use protocol::trust::ToolsChangeFacts;
 use serde_json::Value;
 
-use crate::clock::now_ms;
 use crate::db::releases::ReleaseRow;
 use crate::db::scans::ScanRow;
 use crate::db::{self, Db, Tx};
@@ -102,7 +101,7 @@ pub async fn backfill(db: &Db) -> Result<u64> {
             .iter()
             .map(|(id, bytes)| (*id, scan_bytes(bytes)))
             .collect();
-        let now = now_ms();
+        let now = db.now_ms();
         let mut tx = db.begin().await?;
         for (id, scan) in &scans {
             store(&mut tx, *id, scan, now).await?;

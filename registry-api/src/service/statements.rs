@@ -9,7 +9,6 @@ use protocol::grant;
 use protocol::log::LogRecord;
 use protocol::{PublicKey, Signature};
 
-use crate::clock::{now_ms, now_secs};
 use crate::db::keys::{GrantRow, KeyRow};
 use crate::db::releases::ReleaseRow;
 use crate::db::{self, Db};
@@ -91,9 +90,9 @@ pub async fn covering_grant(
     )))
 }
 
-/// Refuses statements issued too far from now (bounds replay).
-pub fn check_fresh(issued_at: i64) -> Result<()> {
-    let now = now_secs();
+/// Refuses statements issued too far from `now` (unix seconds, the registry's clock; bounds
+/// replay).
+pub fn check_fresh(issued_at: i64, now: i64) -> Result<()> {
     // abs_diff cannot overflow, whatever number the request carries.
     if now.abs_diff(issued_at) > STATEMENT_MAX_SKEW_SECS.unsigned_abs() {
         return Err(Error::StaleStatement(format!(
@@ -306,9 +305,9 @@ pub async fn apply_release_statement(
     let facts = super::manifest_facts(&row.manifest)?;
     covering_grant(db, &key.key_id, &row.name, facts.repository_url.as_deref()).await?;
     verify(&key, text.as_bytes(), &signature, "statement")?;
-    check_fresh(signed.issued_at)?;
+    check_fresh(signed.issued_at, db.clock().now_secs())?;
 
-    let now = now_ms();
+    let now = db.now_ms();
     let applied = db::releases::StatementApplied {
         release_id: row.id,
         statement_at: signed.issued_at,
@@ -365,10 +364,11 @@ mod tests {
 
     #[test]
     fn freshness_bounds_and_extreme_values() {
-        assert!(check_fresh(now_secs()).is_ok());
-        assert!(check_fresh(now_secs() - STATEMENT_MAX_SKEW_SECS - 5).is_err());
-        assert!(check_fresh(now_secs() + STATEMENT_MAX_SKEW_SECS + 5).is_err());
-        assert!(check_fresh(i64::MIN).is_err());
-        assert!(check_fresh(i64::MAX).is_err());
+        let now = 1_700_000_000;
+        assert!(check_fresh(now, now).is_ok());
+        assert!(check_fresh(now - STATEMENT_MAX_SKEW_SECS - 5, now).is_err());
+        assert!(check_fresh(now + STATEMENT_MAX_SKEW_SECS + 5, now).is_err());
+        assert!(check_fresh(i64::MIN, now).is_err());
+        assert!(check_fresh(i64::MAX, now).is_err());
     }
 }

@@ -5,11 +5,13 @@
 //! with an explicit clock, so schedules are tested without sleeping.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use protocol::formats::REGISTRY_META_KEY;
 use protocol::log::LogRecord;
 use protocol::manifest::digest::{ContentDigest, Sha256Digest, Sha512Integrity};
 use registry::artifacts::{self, ArtifactArgs, RunReport};
+use registry::clock::ManualClock;
 use serde_json::{Value, json};
 use testkit::app::{
     Backend, Options, TestApp, backends, enc, new_key, publish_body, register_github_body,
@@ -84,9 +86,11 @@ impl Fixture {
         assert_eq!(status, reqwest::StatusCode::CREATED, "{body}");
     }
 
+    /// Runs the checks due with the registry's clock set to `now` (unix ms).
     async fn run(&self, now: i64) -> RunReport {
         let s = &self.app.state;
-        artifacts::run_due(&s.db, &s.log, &s.artifacts, now, &|_, _, _| {})
+        let db = s.db.clone().with_clock(Arc::new(ManualClock::at_ms(now)));
+        artifacts::run_due(&db, &s.log, &s.artifacts, &|_, _, _| {})
             .await
             .unwrap()
     }

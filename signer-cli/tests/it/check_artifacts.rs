@@ -100,7 +100,6 @@ fn check_prints_the_digests_compared() {
             &state.db,
             &state.log,
             &state.artifacts,
-            registry::clock::now_ms(),
             &|_, _, _| {},
         ))
         .unwrap();
@@ -185,7 +184,7 @@ fn check_prints_the_digests_compared() {
     // The log monitor accepts the artifact-check leaf and verifies operator statements with
     // the operator key (and only counts them without it).
     let operator = SecretKey::generate(&mut rand_core::OsRng);
-    let issued_at = registry::clock::now_secs();
+    let issued_at = state.clock().now_secs();
     let action = protocol::api::OperatorAction::Official;
     let text_to_sign = registry::service::operator::OperatorStatement::text(
         action,
