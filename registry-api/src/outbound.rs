@@ -204,6 +204,15 @@ impl Fetcher {
         self.request(Method::GET, url, headers).await
     }
 
+    /// GET a JSON document (`Accept: application/json`): a non-success status or a body
+    /// that is not JSON is an error.
+    pub async fn get_json(&self, url: &str) -> Result<serde_json::Value, FetchError> {
+        self.get(url, &[("accept", "application/json".into())])
+            .await?
+            .ok()?
+            .json()
+    }
+
     pub async fn request(
         &self,
         method: Method,

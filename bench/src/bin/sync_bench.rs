@@ -1,6 +1,6 @@
 //! How long a change written by another replica takes to reach this replica's search index:
-//! a release is imported straight into the database (as another `serve` on the same database
-//! would write it) and the index is polled until a search finds it. The search tests once
+//! one replica imports a release into the shared database and another replica's index is
+//! polled until a search finds it. The search tests once
 //! asserted this latency (`< 1 s`); it is measured here instead.
 //!
 //! ```sh
@@ -35,28 +35,33 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(30);
     let dir = tempfile::tempdir()?;
-    let mut config = Config::for_data_dir(dir.path());
+    let mut config = Config::for_data_dir(&dir.path().join("writer"));
     config.database_url = std::env::var("MCP_REGISTRY_DATABASE_URL").ok();
-    // `open` starts the index's change poller, as `serve` runs it.
-    let state = registry::open(&config, true).await?;
+    // Two replicas on one database, each with its own index: one writes, the other's change
+    // poller (started by `open`, as `serve` runs it) must bring the change into its index.
+    let writer = registry::open(&config, true).await?;
+    let mut reader_config = Config::for_data_dir(&dir.path().join("reader"));
+    reader_config.database_url = Some(config.database_url()?);
+    let reader = registry::open(&reader_config, false).await?;
 
     let mut took = Vec::with_capacity(rounds);
     for i in 0..rounds {
         let word = marker(i);
+        let name = format!("io.github.bench/sync-{i}");
         let doc = serde_json::json!({
-            "name": format!("io.github.bench/sync-{i}"),
+            "name": name,
             "description": format!("Sync benchmark {word}"),
             "version": "1.0.0",
         });
         service::import::import_bytes(
-            &state.db,
+            &writer.db,
             doc.to_string().as_bytes(),
             protocol::api::ReleaseOrigin::Import,
         )
         .await?;
         let written = Instant::now();
         loop {
-            let hits = state
+            let hits = reader
                 .search
                 .search(&word, Default::default(), 1, None)?
                 .hits;

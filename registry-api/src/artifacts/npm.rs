@@ -21,14 +21,8 @@ pub async fn check(
     if expected.integrity.is_none() && expected.sha256.is_none() {
         return PackageResult::no_digest(package);
     }
-    let doc = match fetcher
-        .get(url, &[("accept", "application/json".into())])
-        .await
-    {
-        Ok(r) => match r.ok().and_then(|r| r.json()) {
-            Ok(v) => v,
-            Err(e) => return PackageResult::fetch_failed(package, &e),
-        },
+    let doc = match fetcher.get_json(url).await {
+        Ok(v) => v,
         Err(e) => return PackageResult::fetch_failed(package, &e),
     };
     let dist = doc.get("dist");

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use protocol::PackageRef;
-use protocol::formats::RELEASE_META_KEY;
 use protocol::formats::artifacts::DOCKER_HUB_REGISTRY_URL;
 use protocol::formats::registry::{DOCKER_HUB_HOST, MCPB, NPM, NUGET, OCI, PYPI};
 use protocol::manifest::ReleaseExtension;
@@ -127,10 +126,7 @@ fn encode_segment(s: &str) -> String {
 
 /// The plan of every package in a server.json (with or without the release extension).
 pub fn plan(server: &Value, endpoints: &Endpoints) -> Vec<PackagePlan> {
-    let ext: Option<ReleaseExtension> = server
-        .get("_meta")
-        .and_then(|m| m.get(RELEASE_META_KEY))
-        .and_then(|v| serde_json::from_value(v.clone()).ok());
+    let ext = ReleaseExtension::of(server);
     let mut out = Vec::new();
     for p in server
         .get("packages")

@@ -19,14 +19,8 @@ pub async fn check(
     let Some(want) = &expected.sha256 else {
         return PackageResult::no_digest(package);
     };
-    let doc = match fetcher
-        .get(url, &[("accept", "application/json".into())])
-        .await
-    {
-        Ok(r) => match r.ok().and_then(|r| r.json()) {
-            Ok(v) => v,
-            Err(e) => return PackageResult::fetch_failed(package, &e),
-        },
+    let doc = match fetcher.get_json(url).await {
+        Ok(v) => v,
         Err(e) => return PackageResult::fetch_failed(package, &e),
     };
     let files: Vec<(&str, &str)> = doc

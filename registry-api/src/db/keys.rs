@@ -28,6 +28,13 @@ pub struct GrantRow {
     pub granted_at: i64,
 }
 
+/// A stored grant is read by the one coverage rule the clients apply too.
+impl protocol::grant::AsGrant for GrantRow {
+    fn as_grant(&self) -> protocol::grant::Grant<'_> {
+        protocol::grant::Grant::new(&self.namespace, &self.proof_kind, &self.proof_target)
+    }
+}
+
 const KEY_COLUMNS: &str =
     "k.key_id, k.public_key, k.registered_at, k.revoked_at, k.revoke_reason, k.rotated_from";
 

@@ -414,17 +414,7 @@ pub async fn store_record(db: &Db, rec: &RepoRecord) -> Result<()> {
             if let Some(release_id) = inserted {
                 // The scanner's findings are stored with every release (issue 7).
                 crate::service::scan::scan_and_store(&mut tx, release_id, &bytes, now).await?;
-            }
-            if let Some(release_id) = inserted
-                && latest::refresh(&mut tx, server_id, now).await? == Some(release_id)
-            {
-                db::servers::set_display(
-                    &mut tx,
-                    server_id,
-                    facts.description.as_deref(),
-                    facts.repository_url.as_deref(),
-                )
-                .await?;
+                latest::refresh_after_insert(&mut tx, server_id, release_id, &facts, now).await?;
             }
             db::crawl::link_server(&mut tx, server_id, rec.github_id, rec.stars, now).await?;
         }

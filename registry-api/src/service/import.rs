@@ -129,15 +129,7 @@ pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Resul
         if let Some(release_id) = inserted {
             report.added += 1;
             scan::store(&mut tx, release_id, release_scan, now).await?;
-            if latest::refresh(&mut tx, server_id, now).await? == Some(release_id) {
-                db::servers::set_display(
-                    &mut tx,
-                    server_id,
-                    facts.description.as_deref(),
-                    facts.repository_url.as_deref(),
-                )
-                .await?;
-            }
+            latest::refresh_after_insert(&mut tx, server_id, release_id, &facts, now).await?;
         } else {
             // Within one transaction the row is visible to us, before or after other writers.
             let existing = db::releases::sha_of(&mut tx, server_id, &e.version).await?;

@@ -197,6 +197,17 @@ async fn check_rotation(
 }
 
 /// `POST /v1/keys/{key_id}/revoke`: the key's own signature over the revocation statement.
+/// The registered key whose id is `key_id` (as a path gives it), with the id spelled canonically.
+async fn registered_key(db: &Db, key_id: &str) -> Result<(String, db::keys::KeyRow)> {
+    let key_id = KeyId::from_str(key_id)
+        .map_err(|e| Error::BadRequest(e.to_string()))?
+        .to_string();
+    let key = db::keys::find(db, &key_id)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("no key {key_id} is registered")))?;
+    Ok((key_id, key))
+}
+
 /// Revoking twice is not an error (the answer shows the first revocation).
 pub async fn revoke(
     db: &Db,
@@ -204,12 +215,7 @@ pub async fn revoke(
     key_id: &str,
     req: &KeyRevokeRequest,
 ) -> Result<Vec<KeyInfo>> {
-    let key_id = KeyId::from_str(key_id)
-        .map_err(|e| Error::BadRequest(e.to_string()))?
-        .to_string();
-    let key = db::keys::find(db, &key_id)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no key {key_id} is registered")))?;
+    let (key_id, key) = registered_key(db, key_id).await?;
     let reason = req.reason.as_deref().filter(|r| !r.is_empty());
     let text = statement_text(&Statement::RevokeKey {
         key_id: &key_id,
@@ -248,12 +254,7 @@ pub async fn revoke(
 /// revoked: this is how a maintainer who lost the secret key revokes it. Failures to reach
 /// GitHub or the domain change nothing.
 pub async fn recheck(db: &Db, log: &Log, proofs: &Proofs, key_id: &str) -> Result<Vec<KeyInfo>> {
-    let key_id = KeyId::from_str(key_id)
-        .map_err(|e| Error::BadRequest(e.to_string()))?
-        .to_string();
-    let key = db::keys::find(db, &key_id)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("no key {key_id} is registered")))?;
+    let (key_id, key) = registered_key(db, key_id).await?;
     if key.revoked_at.is_none() {
         let public = PublicKey::from_str(&key.public_key)
             .map_err(|e| Error::Internal(format!("stored key {key_id} does not parse: {e}")))?;

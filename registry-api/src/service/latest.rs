@@ -36,6 +36,27 @@ fn compare(a: &(i64, String, bool), b: &(i64, String, bool)) -> Ordering {
 
 /// Recomputes the latest flag of one server inside a write transaction; returns the id of
 /// the latest release.
+/// After `release_id` was added to the server: refreshes which release is latest, and when it
+/// is the new one, the server shows what it says (description, repository).
+pub async fn refresh_after_insert(
+    tx: &mut Tx,
+    server_id: i64,
+    release_id: i64,
+    facts: &super::ManifestFacts,
+    now_ms: i64,
+) -> Result<()> {
+    if refresh(tx, server_id, now_ms).await? == Some(release_id) {
+        db::servers::set_display(
+            tx,
+            server_id,
+            facts.description.as_deref(),
+            facts.repository_url.as_deref(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 pub async fn refresh(tx: &mut Tx, server_id: i64, now_ms: i64) -> Result<Option<i64>> {
     let releases = db::releases::versions_of(tx, server_id).await?;
     let latest = pick(&releases);

@@ -90,15 +90,7 @@ pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<Release
     };
     scan::store(&mut tx, release_id, &release_scan, now).await?;
     // The server shows what its latest release says.
-    if latest::refresh(&mut tx, server_id, now).await? == Some(release_id) {
-        db::servers::set_display(
-            &mut tx,
-            server_id,
-            facts.description.as_deref(),
-            facts.repository_url.as_deref(),
-        )
-        .await?;
-    }
+    latest::refresh_after_insert(&mut tx, server_id, release_id, &facts, now).await?;
     let record = protocol::log::LogRecord::Release {
         name: name.clone(),
         version: version.clone(),

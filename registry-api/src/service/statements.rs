@@ -63,17 +63,7 @@ pub async fn covering_grant(
     let grants = db::keys::grants_of_key(db, key_id).await?;
     // The rule clients check too (`mcp-sign check`, `log verify`): one function in protocol,
     // namespace included.
-    let found = grants.iter().find(|g| {
-        grant::covers(
-            &grant::Grant {
-                namespace: &g.namespace,
-                proof_kind: &g.proof_kind,
-                proof_target: &g.proof_target,
-            },
-            name,
-            repository_url,
-        )
-    });
+    let found = grant::covering(&grants, name, repository_url);
     if let Some(g) = found {
         return Ok(g.clone());
     }
