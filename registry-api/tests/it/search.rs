@@ -4,7 +4,6 @@
 //! PostgreSQL when MCP_REGISTRY_TEST_POSTGRES_URL is set.
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
 
 use registry::search::{Opened, SearchIndex};
 use reqwest::StatusCode;
@@ -13,6 +12,7 @@ use testkit::app::{
     Backend, Options, TestApp, backends, error_code, manifest, new_key, publish_body,
     register_github_body, revoke_body, yank_body,
 };
+use testkit::eventually;
 use testkit::github::FakeGithub;
 
 async fn seeded(backend: Backend) -> TestApp {
@@ -371,19 +371,6 @@ async fn start_with_github(backend: Backend) -> (TestApp, FakeGithub) {
     (app, gh)
 }
 
-/// Polls the index until `check` holds. The bound only keeps a broken test from hanging: how
-/// fast changes arrive is measured by the benchmarks, not asserted here.
-async fn eventually(mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(
-            Instant::now() < deadline,
-            "the index never showed the change"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 /// Publishes into the database without going through this replica's HTTP API, as another
 /// replica would: only the poller can bring it into this index.
 async fn import_elsewhere(app: &TestApp, name: &str, description: &str) {
@@ -413,7 +400,7 @@ async fn changes_reach_the_index() {
         assert_eq!(search(&app, "q=quokka").await["total"], 0);
         assert_eq!(search(&app, "q=quokka").await["total"], 0);
         import_elsewhere(&app, "io.github.zed/quokkadb", "Quokka key value store").await;
-        eventually(async || {
+        eventually("the index to show the change", async || {
             names(&search(&app, "q=quokka").await)
                 .first()
                 .map(String::as_str)
@@ -471,7 +458,10 @@ async fn changes_reach_the_index() {
             .execute(app.state.db.pool())
             .await
             .unwrap();
-        eventually(async || search(&app, "q=wombat&trust=malicious").await["total"] == 1).await;
+        eventually("the index to show the change", async || {
+            search(&app, "q=wombat&trust=malicious").await["total"] == 1
+        })
+        .await;
 
         // Revoking the key revokes what it signed (the trigger on keys).
         let key_id = key.key_id().to_string();
@@ -556,7 +546,7 @@ async fn repository_facts_reach_the_index() {
             let body = search(&app, "q=io.github.voska%2Fhass-mcp").await;
             body["hits"][0]["stars"].as_u64().unwrap_or(0)
         };
-        eventually(async || stars().await == 5).await;
+        eventually("the index to show the change", async || stars().await == 5).await;
 
         // Only the repository row changes, as a re-crawl does. (This test is about the trigger.)
         sqlx::query(
@@ -565,7 +555,10 @@ async fn repository_facts_reach_the_index() {
         .execute(db)
         .await
         .unwrap();
-        eventually(async || stars().await == 777).await;
+        eventually("the index to show the change", async || {
+            stars().await == 777
+        })
+        .await;
         let body = search(&app, "q=zebrafish").await;
         assert_eq!(names(&body), ["io.github.voska/hass-mcp"], "{body}");
         app.stop().await;
@@ -600,12 +593,18 @@ async fn late_commits_on_postgres_are_not_skipped() {
             .find(|h| h["name"] == name)
             .map_or(0, |h| h["stars"].as_u64().unwrap())
     };
-    eventually(async || stars("io.github.tevonsb/homeassistant-mcp").await == 222).await;
+    eventually("the index to show the change", async || {
+        stars("io.github.tevonsb/homeassistant-mcp").await == 222
+    })
+    .await;
     // Several polls pass with the early transaction still open.
     for _ in 0..3 {
         app.state.search.sync_once(db).await.unwrap();
     }
     slow.commit().await.unwrap();
-    eventually(async || stars("io.github.voska/hass-mcp").await == 111).await;
+    eventually("the index to show the change", async || {
+        stars("io.github.voska/hass-mcp").await == 111
+    })
+    .await;
     app.stop().await;
 }
