@@ -222,10 +222,11 @@ impl FakeGithub {
     ) {
         let mut w = self.world.lock().expect("lock");
         let requested = format!("{owner}/{name}").to_lowercase();
+        // Numbered before a replaced repository is dropped, so ids stay unique.
+        let id = 1000 + i64::try_from(w.repos.len()).unwrap_or(0);
         w.repos.retain(|r| {
             r.full_name().to_lowercase() != requested && !r.former_names.contains(&requested)
         });
-        let id = 1000 + i64::try_from(w.repos.len()).unwrap_or(0);
         let mut repo = Repo::new(id, actual_owner, name);
         if !actual_owner.eq_ignore_ascii_case(owner) {
             repo.former_names.push(requested);
