@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod artifact_state;
+pub mod client;
 pub mod error;
 pub mod formats;
 pub mod grant;

@@ -95,8 +95,64 @@ pub(crate) enum Command {
     /// Without --config, reads the configuration files of Claude Desktop, Claude Code, Cursor,
     /// VS Code, Windsurf and Gemini CLI at their usual places. Secrets are never printed.
     ///
+    /// With --fix, rewrites them to start every server through `mcp-sign run`, with secrets
+    /// moved into the secret store (see --fix).
+    ///
     /// Exit codes: 0 nothing high, 1 a high finding, 2 a --config file unreadable or invalid.
+    /// With --fix or --undo: 0 done, 1 a file not fixed or not restored (the reason is shown).
     Audit(AuditArgs),
+
+    /// Run an MCP server behind a verifying gateway: put `mcp-sign run [OPTIONS] --` before the
+    /// server's command in your MCP client's config.
+    ///
+    /// The gateway starts the server and relays its stdio messages. It shows the client only
+    /// the tools that pass every check, and refuses calls to the others before they reach the
+    /// server: a tool that differs from the release's signed manifest, one that is new or
+    /// changed since it was pinned (pins are written on first use, per server, and lifted
+    /// with `mcp-sign pins approve`), one the scanner rates high, or one the policy turns off
+    /// (--read-only, --deny-tool, ...). Every decision is a line on stderr and in the audit log.
+    ///
+    /// Exit codes: the server's exit code; 1 the server was refused before start; 2 bad usage;
+    /// 3 a peer broke the protocol (malformed or oversized message); 127 the server cannot be
+    /// started.
+    Run(Box<RunArgs>),
+
+    /// Review and approve the tools `mcp-sign run` hid because they are new or changed.
+    #[command(subcommand)]
+    Pins(PinsCommand),
+
+    /// Keep secrets (API tokens, passwords) out of client configurations: in the system
+    /// keychain, for `mcp-sign run --env NAME=secret:KEY` and `--header NAME=secret:KEY`.
+    ///
+    /// The store is the OS keychain (macOS Keychain, Windows Credential Manager, the Secret
+    /// Service on Linux). Where there is none (headless Linux, CI) it is a file readable only
+    /// by you, $XDG_CONFIG_HOME/mcp-sign/secrets.json, with a warning.
+    /// MCP_SIGN_SECRETS_BACKEND=file or =keychain chooses one.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SecretCommand {
+    /// Store a secret under KEY, replacing any value it had. The value is asked for without
+    /// echo on a terminal, or read as one line from standard input
+    /// (`printf %s "$TOKEN" | mcp-sign secret set KEY`); never from an argument, which would
+    /// land in shell history and `ps`.
+    Set(SecretKeyArg),
+
+    /// List the stored secrets' names (never their values).
+    List,
+
+    /// Remove a stored secret.
+    Rm(SecretKeyArg),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SecretKeyArg {
+    /// The secret's name: 1 to 128 of letters, digits, '.', '_', '/' and '-'
+    /// (`audit --fix` uses SERVER.VARIABLE, e.g. github.GITHUB_PERSONAL_ACCESS_TOKEN).
+    #[arg(value_name = "KEY")]
+    pub(crate) key: crate::secrets::SecretKey,
 }
 
 /// Where `check` and `log verify` pin the registry's log key and remember checkpoints.
@@ -437,7 +493,164 @@ pub(crate) struct AuditArgs {
     #[arg(long = "config", value_name = "PATH")]
     pub(crate) configs: Vec<PathBuf>,
 
-    /// Ask this registry for its verdict on each configured package.
+    /// Ask this registry for its verdict on each configured package (with --fix: also
+    /// passed to every `mcp-sign run` it writes).
     #[arg(long, env = "MCP_SIGN_REGISTRY", value_name = "URL")]
     pub(crate) registry: Option<String>,
+
+    /// Rewrite each configuration so every server starts through `mcp-sign run` (the
+    /// verifying gateway) and move each plaintext secret of `env` and `headers` into the
+    /// secret store (`mcp-sign secret`), leaving `--env NAME=secret:KEY` in its place.
+    /// Prints a diff per file (secrets masked); a backup for --undo is kept in mcp-sign's
+    /// state folder, never beside the configuration.
+    #[arg(long)]
+    pub(crate) fix: bool,
+
+    /// With --fix (or --fix --undo): print the diffs, change nothing (no file written, no
+    /// secret stored).
+    #[arg(long, requires = "fix")]
+    pub(crate) dry_run: bool,
+
+    /// Put back each configuration as it was before its last --fix (refused if the file
+    /// changed since), and delete that backup; alone or as --fix --undo. Moved secrets stay
+    /// in the store.
+    #[arg(long)]
+    pub(crate) undo: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The server's name for pins, policy and the audit log [default: the registry name it
+    /// resolves to, else the package or program it runs].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+
+    /// Ask this registry for the verdict before starting, with the same offline-verifiable
+    /// evidence as `check`; refuse malicious, revoked and yanked releases and anything below
+    /// --min-level; run the artifact the signed manifest gives a digest for from a verified
+    /// copy; refuse live tools that differ from the signed ones.
+    #[arg(long, env = "MCP_SIGN_REGISTRY", value_name = "URL")]
+    pub(crate) registry: Option<String>,
+
+    /// With --registry: the lowest trust level to start (listed, signed, verified, official)
+    /// [default: no floor, with a warning below signed].
+    #[arg(long, value_name = "LEVEL", requires = "registry")]
+    pub(crate) min_level: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) trust: LogTrustArgs,
+
+    /// The npm registry packages are resolved and downloaded from.
+    #[arg(
+        long,
+        env = "MCP_SIGN_NPM_REGISTRY",
+        value_name = "URL",
+        default_value = "https://registry.npmjs.org"
+    )]
+    pub(crate) npm_registry_url: String,
+
+    /// PyPI, for its JSON API and files.
+    #[arg(
+        long,
+        env = "MCP_SIGN_PYPI_URL",
+        value_name = "URL",
+        default_value = "https://pypi.org"
+    )]
+    pub(crate) pypi_url: String,
+
+    /// The pins file of this server [default: $XDG_STATE_HOME/mcp-sign/pins/NAME.json].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) pins: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) policy: PolicyArgs,
+
+    /// A TOML policy file: the same settings, for every server and per server name.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy_file: Option<PathBuf>,
+
+    /// Where every decision is appended as a JSON line
+    /// [default: $XDG_STATE_HOME/mcp-sign/run-audit.jsonl].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) audit_log: Option<PathBuf>,
+
+    /// The largest message relayed, in bytes; a larger one ends the session.
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub(crate) max_message_bytes: usize,
+
+    /// Bridge to a remote server at this streamable-HTTP URL instead of starting a command,
+    /// with the same checks and policy.
+    #[arg(long, value_name = "URL", conflicts_with = "command")]
+    pub(crate) url: Option<String>,
+
+    /// A header for every request to --url: NAME=VALUE, or NAME=secret:KEY to take the value
+    /// from the secret store (`mcp-sign secret set KEY`); repeatable.
+    #[arg(long = "header", value_name = "NAME=VALUE", requires = "url")]
+    pub(crate) headers: Vec<crate::secrets::Assignment>,
+
+    /// An environment variable for the server: NAME=secret:KEY takes the value from the secret
+    /// store (`mcp-sign secret set KEY`), so no token sits in the client's config; NAME=VALUE
+    /// sets it as given. Secrets reach the server only through its environment. Repeatable.
+    #[arg(long = "env", value_name = "NAME=secret:KEY")]
+    pub(crate) envs: Vec<crate::secrets::Assignment>,
+
+    /// The server's command and its arguments.
+    #[arg(last = true, required_unless_present = "url", value_name = "COMMAND")]
+    pub(crate) command: Vec<String>,
+}
+
+/// The per-tool policy flags of `run`.
+#[derive(Debug, Args)]
+pub(crate) struct PolicyArgs {
+    /// Pass only tools annotated `readOnlyHint: true`.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+
+    /// Allow tools annotated `destructiveHint: true` (denied by default).
+    #[arg(long)]
+    pub(crate) allow_destructive: bool,
+
+    /// Pass only tools matching this name or glob (`read_*`); repeatable.
+    #[arg(long = "allow-tool", value_name = "GLOB")]
+    pub(crate) allow_tools: Vec<String>,
+
+    /// Hide and refuse tools matching this name or glob; repeatable; wins over --allow-tool.
+    #[arg(long = "deny-tool", value_name = "GLOB")]
+    pub(crate) deny_tools: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PinsCommand {
+    /// Show the tools `run` pinned for a server and those waiting for approval.
+    List(PinsListArgs),
+
+    /// Accept the definition `run` hid: shows what changed, then pins it.
+    Approve(PinsApproveArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PinsListArgs {
+    /// The server (its `run --name`, or the name `run` reported).
+    pub(crate) server: String,
+
+    /// The pins file [default: $XDG_STATE_HOME/mcp-sign/pins/SERVER.json].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) pins: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PinsApproveArgs {
+    /// The server (its `run --name`, or the name `run` reported).
+    pub(crate) server: String,
+
+    /// The tool to approve.
+    pub(crate) tool: String,
+
+    /// Approve it although the scanner rates its definition high.
+    #[arg(long)]
+    pub(crate) accept_findings: bool,
+
+    /// The pins file [default: $XDG_STATE_HOME/mcp-sign/pins/SERVER.json].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) pins: Option<PathBuf>,
 }

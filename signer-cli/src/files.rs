@@ -46,6 +46,9 @@ pub(crate) enum Mode {
     Public,
     /// Owner only (0600), for secret keys.
     Private,
+    /// Exactly these permission bits (Unix; elsewhere the usual mode): a rewritten file keeps
+    /// the mode it had.
+    Exact(u32),
 }
 
 /// Refuse to overwrite `path` unless `force`: a lost secret key cannot be recovered.
@@ -82,10 +85,15 @@ pub(crate) fn write(path: &Path, contents: &[u8], mode: Mode) -> Result<()> {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(match mode {
                 Mode::Public => 0o644,
-                Mode::Private => 0o600,
+                Mode::Private | Mode::Exact(_) => 0o600,
             });
         }
         let mut file = options.open(&tmp)?;
+        #[cfg(unix)]
+        if let Mode::Exact(bits) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(bits))?;
+        }
         file.write_all(contents)?;
         file.sync_all()?;
         fs::rename(&tmp, path)

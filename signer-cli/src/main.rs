@@ -2,9 +2,14 @@
 
 mod cli;
 mod commands;
+mod dirs;
 mod files;
+mod guard;
+mod launch;
 mod output;
 mod password;
+mod prelaunch;
+mod secrets;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,8 @@
 //! What the workspace's tests share, so each outside service has one fake: GitHub (REST API,
 //! contents, namespace-proof key files and domains), the package registries (npm, PyPI, OCI),
-//! the real `minisign` binary, a scratch folder for CLI runs, and (feature `registry`)
-//! `TestApp`, the real registry on port 0 against a fresh database.
+//! the real `minisign` binary, real MCP servers and a real MCP client (`mcp`), a scratch folder
+//! for CLI runs, and (feature `registry`) `TestApp`, the real registry on port 0 against a
+//! fresh database.
 //!
 //! A dev-dependency only: nothing shipped may depend on it.
 
@@ -11,6 +12,7 @@
 #[cfg(feature = "registry")]
 pub mod app;
 pub mod github;
+pub mod mcp;
 pub mod minisign;
 pub mod packages;
 pub mod scratch;

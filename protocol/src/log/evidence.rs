@@ -13,7 +13,9 @@ use std::str::FromStr;
 
 use sha2::{Digest, Sha256};
 
-use super::{LogRecord, LogVerifier, SignedCheckpoint, hash_from_base64, leaf_hash, log_err};
+use super::{
+    LogRecord, LogVerifier, ReleaseLeaf, SignedCheckpoint, hash_from_base64, leaf_hash, log_err,
+};
 use crate::api::{LogEntryProof, VerifyResponse};
 use crate::error::Result;
 use crate::grant::{Grant, covers};
@@ -70,18 +72,19 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
         .release
         .as_ref()
         .ok_or_else(|| log_err("the evidence has no release record"))?;
-    let LogRecord::Release {
+    let release_record = check_inclusion("release", release, &cp)?;
+    let Some(ReleaseLeaf {
         name,
         version,
         manifest_sha256,
         key_id,
         signature,
         ..
-    } = check_inclusion("release", release, &cp)?
+    }) = release_record.as_release()
     else {
         return Err(log_err("the release leaf is not a release record"));
     };
-    if resp.name.as_deref() != Some(name.as_str()) || resp.version.as_deref() != Some(&version) {
+    if resp.name.as_deref() != Some(name) || resp.version.as_deref() != Some(version) {
         return Err(log_err(format!(
             "mix-and-match: the log record is for {name}@{version}, but the answer is for {}@{}",
             resp.name.as_deref().unwrap_or("?"),
@@ -100,7 +103,7 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
         )));
     }
     if let Some(claimed) = &resp.manifest_sha256
-        && claimed != &manifest_sha256
+        && claimed != manifest_sha256
     {
         return Err(log_err(format!(
             "mix-and-match: the answer claims manifest sha256 {claimed}, the log recorded \
@@ -110,8 +113,8 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
     // The manifest's own name and version.
     let m: serde_json::Value =
         serde_json::from_str(manifest).map_err(|_| log_err("the manifest is not JSON"))?;
-    if m.get("name").and_then(|v| v.as_str()) != Some(name.as_str())
-        || m.get("version").and_then(|v| v.as_str()) != Some(version.as_str())
+    if m.get("name").and_then(|v| v.as_str()) != Some(name)
+        || m.get("version").and_then(|v| v.as_str()) != Some(version)
     {
         return Err(log_err(format!(
             "mix-and-match: the manifest names another release than {name}@{version}"
@@ -145,7 +148,7 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
         .and_then(|r| r.get("url"))
         .and_then(|u| u.as_str());
     let grant = Grant::new(&namespace, &proof_kind, &proof_target);
-    if !covers(&grant, &name, repository_url) {
+    if !covers(&grant, name, repository_url) {
         return Err(log_err(format!(
             "key {key_id} is proven for {namespace} through {proof_kind} {proof_target}, which \
              does not cover {name} with repository {:?}",
@@ -160,7 +163,7 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
     }
     let public = PublicKey::from_str(&public_key)
         .map_err(|e| log_err(format!("the logged public key does not parse: {e}")))?;
-    let sig = Signature::from_str(&signature)
+    let sig = Signature::from_str(signature)
         .map_err(|e| log_err(format!("the logged signature does not parse: {e}")))?;
     public.verify(manifest.as_bytes(), &sig, false).map_err(|e| {
         log_err(format!(
@@ -176,10 +179,10 @@ pub fn check_release(resp: &VerifyResponse, verifier: &LogVerifier) -> Result<Ch
         )));
     }
     Ok(CheckedRelease {
-        name,
-        version,
-        key_id,
-        manifest_sha256,
+        name: name.to_owned(),
+        version: version.to_owned(),
+        key_id: key_id.to_owned(),
+        manifest_sha256: manifest_sha256.to_owned(),
         checkpoint: cp,
         release_index: release.index,
         key_index: key_ev.index,

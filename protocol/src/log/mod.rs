@@ -37,7 +37,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 pub use tlog_tiles::tlog::{Hash, HashReader};
 
 pub use note::{LogSigner, LogVerifier, SignedCheckpoint};
-pub use record::LogRecord;
+pub use record::{LogRecord, ReleaseLeaf};
 pub use tile::TilePath;
 
 use crate::error::{Error, Result};

@@ -118,7 +118,42 @@ pub enum LogRecord {
     },
 }
 
+/// The fields of a release leaf, borrowed: what the maintainer signed and how the log recorded
+/// it ([`LogRecord::as_release`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleaseLeaf<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    pub manifest_sha256: &'a str,
+    pub key_id: &'a str,
+    /// The `.minisig` text.
+    pub signature: &'a str,
+    pub time_ms: i64,
+}
+
 impl LogRecord {
+    /// The release leaf's fields; `None` for other leaves.
+    pub fn as_release(&self) -> Option<ReleaseLeaf<'_>> {
+        match self {
+            LogRecord::Release {
+                name,
+                version,
+                manifest_sha256,
+                key_id,
+                signature,
+                time_ms,
+            } => Some(ReleaseLeaf {
+                name,
+                version,
+                manifest_sha256,
+                key_id,
+                signature,
+                time_ms: *time_ms,
+            }),
+            _ => None,
+        }
+    }
+
     /// The maintainer's statement a yank or deprecation leaf records (the text its `signature`
     /// covers), rebuilt exactly as the registry checked it; `None` for other leaves.
     pub fn release_statement(&self) -> Option<Statement<'_>> {
@@ -220,19 +255,14 @@ impl LogRecord {
     fn fields(&self) -> Vec<(&'static str, String)> {
         let mut f: Vec<(&'static str, Option<String>)> = Vec::new();
         let time = match self {
-            LogRecord::Release {
-                name,
-                version,
-                manifest_sha256,
-                key_id,
-                signature,
-                time_ms,
-            } => {
-                f.push(("name", Some(name.clone())));
-                f.push(("version", Some(version.clone())));
-                f.push(("manifest-sha256", Some(manifest_sha256.clone())));
-                f.push(("key-id", Some(key_id.clone())));
-                f.push(("signature", Some(BASE64.encode(signature))));
+            LogRecord::Release { time_ms, .. } => {
+                if let Some(r) = self.as_release() {
+                    f.push(("name", Some(r.name.to_owned())));
+                    f.push(("version", Some(r.version.to_owned())));
+                    f.push(("manifest-sha256", Some(r.manifest_sha256.to_owned())));
+                    f.push(("key-id", Some(r.key_id.to_owned())));
+                    f.push(("signature", Some(BASE64.encode(r.signature))));
+                }
                 *time_ms
             }
             LogRecord::Key {

@@ -5,12 +5,15 @@
 mod command;
 mod config;
 mod findings;
-mod launch;
+mod fix;
+mod fix_backup;
+mod fix_entry;
 mod locations;
 mod registry;
 mod render;
 mod report;
 mod safe_display;
 mod secrets;
+mod spans;
 
 pub(crate) use self::command::audit;

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::api::ConsistencyProofResponse;
-use protocol::log::{LogVerifier, SignedCheckpoint, hash_from_base64, verify_consistency};
+use protocol::client::{ClientError, Consistency, ConsistencyCheck, ProofRequest};
+use protocol::log::{LogVerifier, SignedCheckpoint};
 use protocol::manifest::Sha256Digest;
 use serde::{Deserialize, Serialize};
 
@@ -179,94 +180,34 @@ impl LogState {
     }
 }
 
-/// What consistency checking found.
-#[derive(Debug)]
-pub(crate) enum Consistency {
-    /// Nothing seen before: this checkpoint is the first.
-    First,
-    /// The same tree as before.
-    Same,
-    /// Proven to extend (or be a prefix of) the checkpoint seen before.
-    Proven { from: u64, to: u64 },
-}
-
-/// Checks `new` against the last checkpoint seen; remembers the larger one (the caller saves).
-/// `Err` with a message starting "history rewritten" is a refusal.
+/// Checks `new` against the last checkpoint seen (`protocol::client::ConsistencyCheck`),
+/// fetching the consistency proof it needs; remembers the larger one in `remembered` (the caller
+/// saves). `remembered_in` names the state file for messages. `Err` inside is a refusal.
 pub(crate) fn check_consistency(
     client: &RegistryClient,
     verifier: &LogVerifier,
-    state: &mut LogState,
+    remembered: &mut Option<String>,
+    remembered_in: &Path,
     new: &SignedCheckpoint,
 ) -> Result<std::result::Result<Consistency, String>> {
-    let Some(old_note) = state.checkpoint.clone() else {
-        state.checkpoint = Some(new.note.clone());
-        return Ok(Ok(Consistency::First));
-    };
-    let old = match verifier.verify_checkpoint(&old_note) {
+    let check = match ConsistencyCheck::new(verifier, remembered.as_deref(), new) {
         Ok(c) => c,
-        Err(e) => bail!(
-            "the checkpoint remembered in {} does not verify with the pinned key: {e}",
-            state.path.display()
+        Err(ClientError::RememberedCheckpoint { reason }) => bail!(
+            "the checkpoint remembered in {} does not verify with the pinned key: {reason}",
+            remembered_in.display()
         ),
+        Err(e) => return Err(e.into()),
     };
-    let (small, big) = if old.size <= new.size {
-        (&old, new)
-    } else {
-        (new, &old)
-    };
-    if small.size == big.size {
-        return Ok(if small.root == big.root {
-            Ok(Consistency::Same)
-        } else {
-            Err(format!(
-                "history rewritten or split view: the registry's checkpoint for tree size {} has \
-                 root {}, but this client saw root {} for that size before",
-                new.size,
-                new.root_base64(),
-                old.root_base64()
+    let proof = check.proof_needed().map(|ProofRequest { from, to }| {
+        client
+            .get_json::<ConsistencyProofResponse>(&format!(
+                "/v1/log/proof/consistency?from={from}&to={to}"
             ))
-        });
+            .map_err(|e| format!("{e:#}"))
+    });
+    let decision = check.decide(proof.as_ref().map(|p| p.as_ref().map_err(Clone::clone)));
+    if let Some(note) = decision.remember {
+        *remembered = Some(note);
     }
-    let refused = |why: String| {
-        Ok(Err(format!(
-            "history rewritten or split view: the registry's log (size {}) is not consistent \
-             with the checkpoint this client saw before (size {}): {why}",
-            new.size, old.size
-        )))
-    };
-    if small.size == 0 {
-        if new.size >= old.size {
-            state.checkpoint = Some(new.note.clone());
-        }
-        return Ok(Ok(Consistency::Proven {
-            from: 0,
-            to: big.size,
-        }));
-    }
-    let resp: ConsistencyProofResponse = match client.get_json(&format!(
-        "/v1/log/proof/consistency?from={}&to={}",
-        small.size, big.size
-    )) {
-        Ok(r) => r,
-        Err(e) => return refused(format!("no consistency proof: {e:#}")),
-    };
-    let proof = match resp
-        .proof
-        .iter()
-        .map(|h| hash_from_base64(h))
-        .collect::<protocol::Result<Vec<_>>>()
-    {
-        Ok(p) => p,
-        Err(e) => return refused(e.to_string()),
-    };
-    if let Err(e) = verify_consistency(&proof, small.size, small.root, big.size, big.root) {
-        return refused(e.to_string());
-    }
-    if new.size > old.size {
-        state.checkpoint = Some(new.note.clone());
-    }
-    Ok(Ok(Consistency::Proven {
-        from: small.size,
-        to: big.size,
-    }))
+    Ok(decision.outcome)
 }

@@ -7,16 +7,19 @@ mod key_registration;
 mod log_trust_store;
 mod log_verify;
 mod manifest;
+mod pins;
 mod publish;
 mod registry_client;
+mod run;
 mod scan;
+mod secret;
 mod signing;
 mod tool_pins;
 mod yank;
 
 use anyhow::Result;
 
-use crate::cli::{Command, KeyCommand, LogCommand, ManifestCommand};
+use crate::cli::{Command, KeyCommand, LogCommand, ManifestCommand, PinsCommand, SecretCommand};
 use crate::output::Output;
 
 pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
@@ -38,5 +41,11 @@ pub(crate) fn run(command: Command, out: &Output) -> Result<()> {
         Command::Log(LogCommand::Verify(args)) => log_verify::verify(args, out),
         Command::Scan(args) => scan::scan(args, out),
         Command::Audit(args) => audit::audit(args, out),
+        Command::Run(args) => run::run(*args),
+        Command::Pins(PinsCommand::List(args)) => pins::list(args, out),
+        Command::Pins(PinsCommand::Approve(args)) => pins::approve(args, out),
+        Command::Secret(SecretCommand::Set(args)) => secret::set(&args.key, out),
+        Command::Secret(SecretCommand::List) => secret::list(out),
+        Command::Secret(SecretCommand::Rm(args)) => secret::rm(&args.key, out),
     }
 }

@@ -134,10 +134,7 @@ pub(crate) fn split_release(release: &str) -> Result<(&str, &str)> {
 }
 
 /// The verdict as one line for people.
-pub(crate) fn verdict_line(verdict: &protocol::trust::Verdict) -> String {
-    let reasons: Vec<&str> = verdict.reasons.iter().map(|r| r.message.as_str()).collect();
-    format!("trust: {} ({})", verdict.level, reasons.join("; "))
-}
+pub(crate) use protocol::client::verdict_line;
 
 #[cfg(test)]
 mod tests {

@@ -6,12 +6,19 @@
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod audit_cli;
+mod audit_fix;
 mod check_artifacts;
 mod check_log;
 mod deprecate_cli;
+mod gateway;
 mod keys_cli;
 mod keys_interop;
 mod manifest_cli;
+mod mcp_harness;
 mod registry_e2e;
+mod run_artifact;
+mod run_bad_input;
+mod run_real_servers;
 mod scan_cli;
+mod secret_cli;
 mod support;

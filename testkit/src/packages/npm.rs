@@ -78,11 +78,31 @@ pub(super) async fn doc(
     if let Some(r) = misbehave(&world, &format!("/npm/{path}")).await {
         return r;
     }
+    let w = world.lock().unwrap();
+    // The packument, `GET /@scope%2fname`: every version and the `latest` dist-tag.
+    let prefix = format!("{path}@");
+    let versions: serde_json::Map<String, serde_json::Value> = w
+        .npm
+        .iter()
+        .filter_map(|(k, doc)| Some((k.strip_prefix(&prefix)?.to_owned(), doc.clone())))
+        .collect();
+    if !versions.is_empty() {
+        let latest = versions
+            .keys()
+            .filter_map(|v| semver::Version::parse(v).ok())
+            .max()
+            .map(|v| v.to_string());
+        return axum::Json(json!({
+            "name": path,
+            "dist-tags": {"latest": latest},
+            "versions": versions,
+        }))
+        .into_response();
+    }
     // `@scope/name/version` (the client sends the scope's slash as %2f).
     let Some((name, version)) = path.rsplit_once('/') else {
         return not_found_json();
     };
-    let w = world.lock().unwrap();
     match w.npm.get(&format!("{name}@{version}")) {
         Some(doc) => axum::Json(doc.clone()).into_response(),
         None => (

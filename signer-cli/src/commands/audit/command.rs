@@ -9,6 +9,7 @@ use protocol::scan::Severity;
 use serde_json::json;
 
 use super::findings::analyze;
+use super::fix;
 use super::locations::{self, Candidate, Env, Os};
 use super::render::render;
 use super::report::{ConfigReport, Problem};
@@ -23,6 +24,12 @@ use crate::{EXIT_BAD_INPUT, EXIT_VERIFICATION_FAILED, Reported};
 const CONFIG_MAX_LEN: u64 = 64 * 1024 * 1024;
 
 pub(crate) fn audit(args: AuditArgs, out: &Output) -> Result<()> {
+    if args.undo {
+        return fix::undo(&args, out);
+    }
+    if args.fix {
+        return fix::fix(&args, out);
+    }
     let env = Env::from_process();
     let os = Os::current();
     let verifier = args
@@ -30,21 +37,7 @@ pub(crate) fn audit(args: AuditArgs, out: &Output) -> Result<()> {
         .as_deref()
         .map(registry::Verifier::new)
         .transpose()?;
-    let explicit = !args.configs.is_empty();
-    let files: Vec<Candidate> = if explicit {
-        args.configs
-            .iter()
-            .map(|p| Candidate {
-                client: locations::guess_client(p),
-                path: p.clone(),
-            })
-            .collect()
-    } else {
-        locations::candidates(os, &env)
-            .into_iter()
-            .filter(|c| c.path.is_file())
-            .collect()
-    };
+    let (files, explicit) = config_files(&args, &env, os);
 
     let mut configs = Vec::new();
     let mut servers = Vec::new();
@@ -141,8 +134,29 @@ pub(crate) fn audit(args: AuditArgs, out: &Output) -> Result<()> {
     Ok(())
 }
 
+/// The files to look at: those given with --config (`true`), else the known locations that
+/// exist.
+pub(super) fn config_files(args: &AuditArgs, env: &Env, os: Os) -> (Vec<Candidate>, bool) {
+    if args.configs.is_empty() {
+        let found = locations::candidates(os, env)
+            .into_iter()
+            .filter(|c| c.path.is_file())
+            .collect();
+        return (found, false);
+    }
+    let given = args
+        .configs
+        .iter()
+        .map(|p| Candidate {
+            client: locations::guess_client(p),
+            path: p.clone(),
+        })
+        .collect();
+    (given, true)
+}
+
 /// A configuration file's text, or why it is skipped.
-fn read_config(path: &Path) -> Result<String, String> {
+pub(super) fn read_config(path: &Path) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read it: {e}"))?;
     let mut bytes = Vec::new();
     file.take(CONFIG_MAX_LEN + 1)
@@ -155,7 +169,7 @@ fn read_config(path: &Path) -> Result<String, String> {
 }
 
 /// `~/...` for files under the home folder (found ones), the path as given otherwise.
-fn display_path(path: &Path, env: &Env, os: Os, explicit: bool) -> String {
+pub(super) fn display_path(path: &Path, env: &Env, os: Os, explicit: bool) -> String {
     if !explicit
         && let Some(home) = env.home(os)
         && let Ok(rest) = path.strip_prefix(home)

@@ -58,7 +58,8 @@ pub(crate) struct Parsed {
 /// Parse a configuration file's text. `Err` is a message saying why it is not a
 /// configuration (not JSON, with line and column, or not an object).
 pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
-    let cleaned = strip_jsonc(text.strip_prefix('\u{FEFF}').unwrap_or(text));
+    // Same offsets as the text, so error positions are the file's.
+    let cleaned = super::spans::blank_jsonc(text);
     let value: Value = serde_json::from_str(&cleaned).map_err(|e| {
         format!(
             "not valid JSON: {} (line {}, column {})",
@@ -71,27 +72,67 @@ pub(crate) fn parse(text: &str) -> Result<Parsed, String> {
         return Err("not a JSON object".to_owned());
     };
     let mut parsed = Parsed::default();
-    if let Some(servers) = root.get("mcpServers") {
-        collect(servers, "mcpServers", &mut parsed);
-    }
-    if let Some(servers) = root.get("servers") {
-        collect(servers, "servers", &mut parsed);
-    }
-    if let Some(servers) = root.get("mcp").and_then(|m| m.get("servers")) {
-        collect(servers, "mcp.servers", &mut parsed);
-    }
-    if let Some(servers) = root.get("mcp.servers") {
-        collect(servers, "[\"mcp.servers\"]", &mut parsed);
-    }
-    if let Some(Value::Object(projects)) = root.get("projects") {
-        for (dir, project) in projects {
-            if let Some(servers) = project.get("mcpServers") {
-                let at = format!("projects[{}].mcpServers", Value::String(dir.clone()));
-                collect(servers, &at, &mut parsed);
-            }
-        }
+    for table in server_tables(&root) {
+        collect(table.servers, &table.at, &mut parsed);
     }
     Ok(parsed)
+}
+
+/// One object of servers in a file.
+#[derive(Debug)]
+pub(crate) struct ServerTable<'a> {
+    /// The object keys leading to it from the root.
+    pub(crate) path: Vec<String>,
+    /// How findings name it (`mcpServers`, `projects["/repo"].mcpServers`).
+    pub(crate) at: String,
+    pub(crate) servers: &'a Value,
+}
+
+/// Every server table `root` holds, in the shapes of the module documentation.
+pub(crate) fn server_tables(root: &Map<String, Value>) -> Vec<ServerTable<'_>> {
+    let mut tables = Vec::new();
+    let mut add = |path: &[&str], at: String, servers| add_table(&mut tables, path, at, servers);
+    add(
+        &["mcpServers"],
+        "mcpServers".to_owned(),
+        root.get("mcpServers"),
+    );
+    add(&["servers"], "servers".to_owned(), root.get("servers"));
+    add(
+        &["mcp", "servers"],
+        "mcp.servers".to_owned(),
+        root.get("mcp").and_then(|m| m.get("servers")),
+    );
+    add(
+        &["mcp.servers"],
+        "[\"mcp.servers\"]".to_owned(),
+        root.get("mcp.servers"),
+    );
+    if let Some(Value::Object(projects)) = root.get("projects") {
+        for (dir, project) in projects {
+            add(
+                &["projects", dir, "mcpServers"],
+                format!("projects[{}].mcpServers", Value::String(dir.clone())),
+                project.get("mcpServers"),
+            );
+        }
+    }
+    tables
+}
+
+fn add_table<'a>(
+    tables: &mut Vec<ServerTable<'a>>,
+    path: &[&str],
+    at: String,
+    servers: Option<&'a Value>,
+) {
+    if let Some(servers) = servers {
+        tables.push(ServerTable {
+            path: path.iter().map(|p| (*p).to_owned()).collect(),
+            at,
+            servers,
+        });
+    }
 }
 
 fn collect(servers: &Value, at: &str, parsed: &mut Parsed) {
@@ -196,92 +237,6 @@ fn scalar(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// Remove `//` and `/* */` comments and trailing commas outside strings (JSONC). Line breaks
-/// are kept, so parse errors still point at the right line.
-fn strip_jsonc(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut in_string = false;
-    while let Some(&c) = chars.get(i) {
-        let next = chars.get(i + 1).copied();
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = next {
-                    out.push(n);
-                    i += 1;
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            i += 1;
-            continue;
-        }
-        match (c, next) {
-            ('"', _) => {
-                in_string = true;
-                out.push(c);
-                i += 1;
-            }
-            ('/', Some('/' | '*')) => {
-                let end = skip_comment(&chars, i);
-                out.extend(
-                    chars
-                        .get(i..end)
-                        .unwrap_or_default()
-                        .iter()
-                        .filter(|c| **c == '\n'),
-                );
-                out.push(' ');
-                i = end;
-            }
-            (',', _) => {
-                let after = skip_trivia(&chars, i + 1);
-                if matches!(chars.get(after), Some('}' | ']')) {
-                    out.push(' ');
-                } else {
-                    out.push(',');
-                }
-                i += 1;
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// The index just past the comment starting at `chars[i]` (`//` or `/*`).
-fn skip_comment(chars: &[char], i: usize) -> usize {
-    let block = chars.get(i + 1) == Some(&'*');
-    let mut j = i + 2;
-    while let Some(&c) = chars.get(j) {
-        if block {
-            if c == '*' && chars.get(j + 1) == Some(&'/') {
-                return j + 2;
-            }
-        } else if c == '\n' {
-            return j;
-        }
-        j += 1;
-    }
-    chars.len()
-}
-
-/// The index of the first character at or after `i` that is not whitespace or a comment.
-fn skip_trivia(chars: &[char], mut i: usize) -> usize {
-    loop {
-        match (chars.get(i), chars.get(i + 1)) {
-            (Some(c), _) if c.is_whitespace() => i += 1,
-            (Some('/'), Some('/' | '*')) => i = skip_comment(chars, i),
-            _ => return i,
-        }
     }
 }
 

@@ -4,16 +4,34 @@
 use protocol::scan::Severity;
 
 use super::config::{Entry, Transport};
-use super::launch::{self, Launch, Pin, Source};
 use super::report::{Finding, Package, ServerReport, finding};
 use super::safe_display::{masked_command, masked_url, printable};
-use super::secrets;
+use super::{fix_entry, secrets};
+use crate::launch::{self, Launch, Pin, Source};
 
 pub(super) fn analyze(entry: &Entry, client: &'static str, config: &str) -> ServerReport {
     let mut findings = Vec::new();
     let (transport, runs, package, sandbox) = match &entry.transport {
+        Transport::Stdio { command, args } if fix_entry::wrapped_url(command, args).is_some() => {
+            // `mcp-sign run --url`: a remote server behind the gateway.
+            if let Some(url) = fix_entry::wrapped_url(command, args) {
+                remote_findings(url, &mut findings);
+            }
+            for (i, arg) in args.iter().enumerate() {
+                arg_secret(i, arg, args, &mut findings);
+            }
+            (
+                "stdio".to_owned(),
+                masked_command(command, args),
+                None,
+                "remote",
+            )
+        }
         Transport::Stdio { command, args } => {
-            let launch = launch::resolve(command, args);
+            // Through the gateway `audit --fix` writes, what matters is what it starts.
+            let (inner, inner_args) =
+                fix_entry::wrapped_command(command, args).unwrap_or((command, args));
+            let launch = launch::resolve(inner, inner_args);
             stdio_findings(&launch, &mut findings);
             for (i, arg) in args.iter().enumerate() {
                 arg_secret(i, arg, args, &mut findings);
@@ -180,13 +198,8 @@ fn secret_finding(field: &str, what: &str, value: &str) -> Finding {
 }
 
 fn check_secret(field: &str, name: &str, value: &str, findings: &mut Vec<Finding>) {
-    if secrets::is_reference(value) {
-        return;
-    }
-    if let Some(what) = secrets::shape(value) {
+    if let Some(what) = secrets::plaintext(name, value) {
         findings.push(secret_finding(field, what, value));
-    } else if secrets::secret_name(name) && secrets::looks_secret(value) {
-        findings.push(secret_finding(field, "a secret", value));
     }
 }
 

@@ -46,19 +46,6 @@ enum Base {
     Project,
 }
 
-/// One known configuration file.
-#[derive(Debug, Clone, Copy)]
-struct Location {
-    client: &'static str,
-    base: Base,
-    /// Relative path, `/`-separated.
-    path: &'static str,
-}
-
-const fn at(client: &'static str, base: Base, path: &'static str) -> Location {
-    Location { client, base, path }
-}
-
 pub(crate) const CLAUDE_DESKTOP: &str = "Claude Desktop";
 pub(crate) const CLAUDE_CODE: &str = "Claude Code";
 pub(crate) const CURSOR: &str = "Cursor";
@@ -66,31 +53,44 @@ pub(crate) const VS_CODE: &str = "VS Code";
 pub(crate) const WINDSURF: &str = "Windsurf";
 pub(crate) const GEMINI: &str = "Gemini CLI";
 
-/// The table (see the module documentation). Every client uses the same relative paths on
-/// every system; only the base folders differ.
-const LOCATIONS: &[Location] = &[
-    at(
-        CLAUDE_DESKTOP,
-        Base::AppConfig,
-        "Claude/claude_desktop_config.json",
-    ),
-    at(CLAUDE_CODE, Base::Home, ".claude.json"),
-    at(CLAUDE_CODE, Base::Project, ".mcp.json"),
-    at(CURSOR, Base::Home, ".cursor/mcp.json"),
-    at(CURSOR, Base::Project, ".cursor/mcp.json"),
-    at(VS_CODE, Base::AppConfig, "Code/User/mcp.json"),
-    at(VS_CODE, Base::AppConfig, "Code/User/settings.json"),
-    at(VS_CODE, Base::AppConfig, "Code - Insiders/User/mcp.json"),
-    at(
-        VS_CODE,
-        Base::AppConfig,
-        "Code - Insiders/User/settings.json",
-    ),
-    at(VS_CODE, Base::Project, ".vscode/mcp.json"),
-    at(WINDSURF, Base::Home, ".codeium/windsurf/mcp_config.json"),
-    at(GEMINI, Base::Home, ".gemini/settings.json"),
-    at(GEMINI, Base::Project, ".gemini/settings.json"),
-];
+/// The table (see the module documentation): each client's files, relative to a base folder
+/// and `/`-separated. Every client uses the same relative paths on every system; only the
+/// base folders differ.
+const LOCATIONS: &[(&str, &[(Base, &str)])] = {
+    use Base::{AppConfig, Home, Project};
+    &[
+        (
+            CLAUDE_DESKTOP,
+            &[(AppConfig, "Claude/claude_desktop_config.json")],
+        ),
+        (
+            CLAUDE_CODE,
+            &[(Home, ".claude.json"), (Project, ".mcp.json")],
+        ),
+        (
+            CURSOR,
+            &[(Home, ".cursor/mcp.json"), (Project, ".cursor/mcp.json")],
+        ),
+        (
+            VS_CODE,
+            &[
+                (AppConfig, "Code/User/mcp.json"),
+                (AppConfig, "Code/User/settings.json"),
+                (AppConfig, "Code - Insiders/User/mcp.json"),
+                (AppConfig, "Code - Insiders/User/settings.json"),
+                (Project, ".vscode/mcp.json"),
+            ],
+        ),
+        (WINDSURF, &[(Home, ".codeium/windsurf/mcp_config.json")]),
+        (
+            GEMINI,
+            &[
+                (Home, ".gemini/settings.json"),
+                (Project, ".gemini/settings.json"),
+            ],
+        ),
+    ]
+};
 
 /// The environment the locations are resolved in.
 #[derive(Debug, Clone, Default)]
@@ -154,21 +154,23 @@ pub(crate) struct Candidate {
 /// folder is the home folder, `.cursor/mcp.json` is one file).
 pub(crate) fn candidates(os: Os, env: &Env) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
-    for loc in LOCATIONS {
-        let base = match loc.base {
+    let files = LOCATIONS.iter().flat_map(|(client, files)| {
+        files
+            .iter()
+            .map(move |(base, path)| (*client, *base, *path))
+    });
+    for (client, base, rel) in files {
+        let base = match base {
             Base::Home => env.home(os).map(Path::to_path_buf),
             Base::AppConfig => env.app_config(os),
             Base::Project => env.cwd.clone(),
         };
         let Some(base) = base else { continue };
-        let path = loc.path.split('/').fold(base, |p, part| p.join(part));
+        let path = rel.split('/').fold(base, |p, part| p.join(part));
         if out.iter().any(|c| c.path == path) {
             continue;
         }
-        out.push(Candidate {
-            client: loc.client,
-            path,
-        });
+        out.push(Candidate { client, path });
     }
     out
 }

@@ -211,6 +211,21 @@ pub(crate) fn looks_secret(value: &str) -> bool {
         )
 }
 
+/// What `value` (held under `name`: a variable, header or flag) is, if it is a secret written
+/// in plain text: a known token shape, or a secret-looking value under a secret's name.
+/// References and placeholders are not.
+pub(crate) fn plaintext(name: &str, value: &str) -> Option<&'static str> {
+    if is_reference(value) {
+        None
+    } else if let Some(what) = shape(value) {
+        Some(what)
+    } else if secret_name(name) && looks_secret(value) {
+        Some("a secret")
+    } else {
+        None
+    }
+}
+
 /// A secret `value` masked for display: at most its well-known public prefix (`ghp_****`).
 pub(crate) fn mask(value: &str) -> String {
     let v = value.trim();

@@ -4,7 +4,7 @@
 mod docker;
 mod npm;
 mod nuget;
-mod pypi;
+pub(crate) mod pypi;
 mod resolve;
 mod source;
 #[cfg(test)]

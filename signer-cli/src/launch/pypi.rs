@@ -2,7 +2,7 @@
 
 use super::{Launch, Source};
 
-const UV_VALUE_OPTIONS: &[&str] = &[
+pub(crate) const UV_VALUE_OPTIONS: &[&str] = &[
     "--from",
     "--with",
     "--with-editable",
