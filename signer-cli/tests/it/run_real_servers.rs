@@ -38,11 +38,11 @@ fn env(home: &Path, call_log: Option<&Path>) -> Vec<(String, String)> {
     env
 }
 
-fn step<'a>(t: &'a Value, i: usize) -> &'a Value {
+fn step(t: &Value, i: usize) -> &Value {
     &t["steps"][i]
 }
 
-fn result<'a>(t: &'a Value, i: usize) -> &'a Value {
+fn result(t: &Value, i: usize) -> &Value {
     let s = step(t, i);
     assert!(s.get("error").is_none(), "step {i} failed: {s}\n{t}");
     &s["result"]
