@@ -481,7 +481,9 @@ fn the_fixed_entry_still_gives_the_server_its_token() {
     assert!(
         files_containing(&m.home(), &token())
             .iter()
-            .all(|f| f.starts_with(m.home().join(".config/mcp-sign"))),
+            // The secret store, and --undo's backup of the file as it was (0600, in
+            // mcp-sign's state folder): nowhere else.
+            .all(|f| f.starts_with(m.home().join(".config/mcp-sign")) || f.starts_with(m.backups())),
         "{}",
         transcript(&fixed)
     );
