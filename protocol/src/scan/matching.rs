@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::fold::{Folded, fold, invisible};
 use super::hidden::Hit;
-use super::rules::{COMPILED, QUANTIFIER, RULES};
+use super::rules::{COMPILED, QUANTIFIER};
 use super::{Code, Severity};
 use crate::formats::scan as limits;
 
@@ -15,10 +15,7 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
         return;
     };
     let haystack = folded.text.as_bytes();
-    for (re, &rule_index) in compiled.regexes.iter().zip(&compiled.index) {
-        let Some(rule) = RULES.get(rule_index) else {
-            continue;
-        };
+    for (re, rule) in compiled.regexes.iter().zip(&compiled.rules) {
         for m in re.find_iter(haystack) {
             let (start, end) = folded.span(m.start(), m.end());
             let mut severity = rule.severity;

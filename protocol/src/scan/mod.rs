@@ -45,6 +45,7 @@ mod exfil_params;
 mod finding;
 mod fold;
 mod hidden;
+mod intent_rules;
 mod json_path;
 mod matching;
 mod printable;
