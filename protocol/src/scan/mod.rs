@@ -48,6 +48,7 @@ mod hidden;
 mod intent_rules;
 mod json_path;
 mod matching;
+mod multilingual;
 mod printable;
 mod rules;
 mod severity;

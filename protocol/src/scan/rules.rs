@@ -136,7 +136,7 @@ pub(crate) static RULES: &[Rule] = &[
     rule(
         C::SensitivePath,
         Warning,
-        r"\.aws/(credentials|config)(?-u:\b)|\.(npmrc|pypirc|netrc|git-credentials|pgpass|my\.cnf)(?-u:\b)|\.docker/config\.json(?-u:\b)|\.kube/config(?-u:\b)|(?-u:\b)kubeconfig(?-u:\b)|\.gnupg(?-u:\b)|\.password-store(?-u:\b)|\.(bash|zsh|psql|mysql|python)_history(?-u:\b)|(?-u:\b)wallet\.dat(?-u:\b)|(?-u:\b)keychain(?-u:\b)|(?-u:\b)login data(?-u:\b)|(?-u:\b)cookies\.sqlite(?-u:\b)|(?-u:\b)application_default_credentials\.json(?-u:\b)|\.config/gcloud(?-u:\b)|\.azure/|(?-u:\b)[(?-u:\w)-]+\.(pem|p12|pfx|ppk|kdbx)(?-u:\b)",
+        r"\.aws/(credentials|config)(?-u:\b)|\.(npmrc|pypirc|netrc|git-credentials|pgpass|my\.cnf)(?-u:\b)|\.docker/config\.json(?-u:\b)|\.kube/config(?-u:\b)|(?-u:\b)kubeconfig(?-u:\b)|\.gnupg(?-u:\b)|\.password-store(?-u:\b)|\.(bash|zsh|psql|mysql|python)_history(?-u:\b)|(?-u:\b)wallet\.dat(?-u:\b)|(?-u:\b)keychain(?-u:\b)|(?-u:\b)login data(?-u:\b)|(?-u:\b)cookies\.sqlite(?-u:\b)|(?-u:\b)application_default_credentials\.json(?-u:\b)|\.config/gcloud(?-u:\b)|\.azure/|~/\.(bashrc|zshrc|bash_profile|profile|gitconfig|vault-token)(?-u:\b)|\.config/(gh/hosts\.yml|solana|rclone)|\.terraform\.d/credentials|\.ethereum/keystore|(?-u:\b)keychains?(?-u:\b)|/cookies(?-u:\b)|(?-u:\b)[(?-u:\w)-]+\.(pem|p12|pfx|ppk|kdbx)(?-u:\b)",
         "names a credential store",
     ),
     rule(

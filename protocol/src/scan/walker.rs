@@ -198,6 +198,7 @@ impl Scanner {
         for folded in &forms {
             content_rules(text, folded, &mut found);
         }
+        super::multilingual::rules(text, &mut found);
         if location == Location::Value && !identifier {
             let folded = forms.first().map(|f| f.text.clone()).unwrap_or_default();
             self.group().texts.push(folded);
