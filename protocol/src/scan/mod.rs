@@ -47,6 +47,7 @@ mod fold;
 mod hidden;
 mod intent_rules;
 mod json_path;
+mod lookalike;
 mod matching;
 mod multilingual;
 mod printable;
