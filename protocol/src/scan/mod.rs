@@ -67,4 +67,6 @@ pub use self::finding::{Finding, Location, Report, Span};
 pub use self::severity::Severity;
 
 #[cfg(test)]
+mod style_tests;
+#[cfg(test)]
 mod tests;

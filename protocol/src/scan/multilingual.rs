@@ -45,11 +45,8 @@ static COMPILED: LazyLock<Vec<(Code, Regex, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Apply the non-English rules to `text` (skipped for pure ASCII text).
+/// Apply the non-English rules to `text` (ASCII text too: German or Spanish need no accents).
 pub(super) fn rules(text: &str, out: &mut Vec<Hit>) {
-    if text.is_ascii() {
-        return;
-    }
     for (code, re, what) in COMPILED.iter() {
         for m in re.find_iter(text) {
             out.push(Hit {
