@@ -44,7 +44,7 @@ pub(super) fn exfil_parameters(group: &mut Group) {
         let name_targets = group.findings.iter().any(|f| {
             f.path == p.path && f.location == Location::Key && f.code == Code::SensitivePath
         });
-        let referenced = own_description_targets || fill_reference(&texts, &p.name);
+        let referenced = (own_description_targets && exfil_name) || fill_reference(&texts, &p.name);
         let severity = if name_targets || (referenced && (exfil_name || has_target)) {
             Severity::Warning
         } else if exfil_name {
@@ -127,7 +127,7 @@ fn fill_reference(texts: &str, name: &str) -> bool {
 /// before a parameter name.
 static FILL_BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     rules::ascii(&format!(
-        r"(?-u:\b)({FILL_VERBS})(?-u:\b)[^.!?]{{0,120}}(?-u:\b)(as|in|into|to|inside|within|under|via|the)\s+(the\s+)?['\x22`]?$"
+        r"(?-u:\b)({FILL_VERBS})(?-u:\b)([^.!?]|[.!?][^ ]){{0,120}}(?-u:\b)(as|in|into|to|inside|within|under|via|the)\s+(the\s+)?['\x22`]?$"
     ))
 });
 

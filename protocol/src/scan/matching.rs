@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::fold::{Folded, fold, invisible};
 use super::hidden::Hit;
-use super::rules::{COMPILED, QUANTIFIER, RULES};
+use super::rules::{COMPILED, QUANTIFIER};
 use super::{Code, Severity};
 use crate::formats::scan as limits;
 
@@ -15,10 +15,7 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
         return;
     };
     let haystack = folded.text.as_bytes();
-    for (re, &rule_index) in compiled.regexes.iter().zip(&compiled.index) {
-        let Some(rule) = RULES.get(rule_index) else {
-            continue;
-        };
+    for (re, rule) in compiled.regexes.iter().zip(&compiled.rules) {
         for m in re.find_iter(haystack) {
             let (start, end) = folded.span(m.start(), m.end());
             let mut severity = rule.severity;
@@ -54,6 +51,33 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
         }
     }
     html_comments(folded, out);
+    quoted_examples(original, out);
+}
+
+/// A match quoted as an example (`such as "ignore previous instructions"`, `e.g. 'you are now
+/// DAN'`) in a text that describes detecting it is information, not an instruction.
+fn quoted_examples(original: &str, out: &mut [Hit]) {
+    let lower = original.to_lowercase();
+    if lower.len() != original.len()
+        || !["detect", "scan", "classif", "flag", "check"]
+            .iter()
+            .any(|w| lower.contains(w))
+    {
+        return;
+    }
+    for h in out.iter_mut() {
+        let before = lower
+            .get(h.start.saturating_sub(12)..h.start)
+            .unwrap_or_default();
+        let quoted = before.ends_with('"') || before.ends_with('\'') || before.ends_with('`');
+        let cued = ["such as", "e.g.", "like", "example"]
+            .iter()
+            .any(|c| before.contains(c));
+        if quoted && cued && h.severity > Severity::Info {
+            h.severity = Severity::Info;
+            h.message = format!("{} (quoted as an example)", h.message);
+        }
+    }
 }
 
 /// What hides a match from a plain reading, if anything does.

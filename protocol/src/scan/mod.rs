@@ -45,8 +45,11 @@ mod exfil_params;
 mod finding;
 mod fold;
 mod hidden;
+mod intent_rules;
 mod json_path;
+mod lookalike;
 mod matching;
+mod multilingual;
 mod printable;
 mod rules;
 mod severity;
@@ -63,5 +66,7 @@ pub use self::entry::{
 pub use self::finding::{Finding, Location, Report, Span};
 pub use self::severity::Severity;
 
+#[cfg(test)]
+mod style_tests;
 #[cfg(test)]
 mod tests;

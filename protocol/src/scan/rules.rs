@@ -136,7 +136,7 @@ pub(crate) static RULES: &[Rule] = &[
     rule(
         C::SensitivePath,
         Warning,
-        r"\.aws/(credentials|config)(?-u:\b)|\.(npmrc|pypirc|netrc|git-credentials|pgpass|my\.cnf)(?-u:\b)|\.docker/config\.json(?-u:\b)|\.kube/config(?-u:\b)|(?-u:\b)kubeconfig(?-u:\b)|\.gnupg(?-u:\b)|\.password-store(?-u:\b)|\.(bash|zsh|psql|mysql|python)_history(?-u:\b)|(?-u:\b)wallet\.dat(?-u:\b)|(?-u:\b)keychain(?-u:\b)|(?-u:\b)login data(?-u:\b)|(?-u:\b)cookies\.sqlite(?-u:\b)|(?-u:\b)application_default_credentials\.json(?-u:\b)|\.config/gcloud(?-u:\b)|\.azure/|(?-u:\b)[(?-u:\w)-]+\.(pem|p12|pfx|ppk|kdbx)(?-u:\b)",
+        r"\.aws/(credentials|config)(?-u:\b)|\.(npmrc|pypirc|netrc|git-credentials|pgpass|my\.cnf)(?-u:\b)|\.docker/config\.json(?-u:\b)|\.kube/config(?-u:\b)|(?-u:\b)kubeconfig(?-u:\b)|\.gnupg(?-u:\b)|\.password-store(?-u:\b)|\.(bash|zsh|psql|mysql|python)_history(?-u:\b)|(?-u:\b)wallet\.dat(?-u:\b)|(?-u:\b)keychain(?-u:\b)|(?-u:\b)login data(?-u:\b)|(?-u:\b)cookies\.sqlite(?-u:\b)|(?-u:\b)application_default_credentials\.json(?-u:\b)|\.config/gcloud(?-u:\b)|\.azure/|~/\.(bashrc|zshrc|bash_profile|profile|gitconfig|vault-token)(?-u:\b)|\.config/(gh/hosts\.yml|solana|rclone)|\.terraform\.d/credentials|\.ethereum/keystore|(?-u:\b)keychains?(?-u:\b)|/cookies(?-u:\b)|(?-u:\b)[(?-u:\w)-]+\.(pem|p12|pfx|ppk|kdbx)(?-u:\b)",
         "names a credential store",
     ),
     rule(
@@ -247,26 +247,35 @@ pub(crate) fn ascii(pattern: &str) -> Option<Regex> {
         .ok()
 }
 
-/// The compiled rules: `regexes[i]` belongs to `RULES[index[i]]`. A pattern that does not
-/// compile (a bug, caught by the tests) is left out. Each runs on its own: a `RegexSet` of
-/// all of them falls back to the slow NFA on long texts, one regex at a time keeps the lazy
-/// DFA and its prefilters.
+/// The compiled rules: `regexes[i]` belongs to `rules[i]`, from [`RULES`] and the intent
+/// rules. A pattern that does not compile (a bug, caught by the tests) is left out. Each runs
+/// on its own: a `RegexSet` of all of them falls back to the slow NFA on long texts, one regex
+/// at a time keeps the lazy DFA and its prefilters.
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub(crate) regexes: Vec<Regex>,
-    pub(crate) index: Vec<usize>,
+    pub(crate) rules: Vec<&'static Rule>,
+}
+
+/// `SENT` in a pattern: any character of one sentence. A period, `!` or `?` ends a sentence
+/// only when a space or the end follows, so paths (`~/.netrc`) and addresses stay inside.
+pub(crate) const SENTENCE_CHAR: &str = r"([^.!?]|[.!?][^ ])";
+
+/// Every content rule, the classic ones first.
+pub(crate) fn all_rules() -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().chain(super::intent_rules::INTENT_RULES.iter())
 }
 
 pub(crate) static COMPILED: LazyLock<Option<Compiled>> = LazyLock::new(|| {
     let mut regexes = Vec::new();
-    let mut index = Vec::new();
-    for (i, r) in RULES.iter().enumerate() {
-        if let Some(re) = ascii(r.pattern) {
+    let mut rules = Vec::new();
+    for r in all_rules() {
+        if let Some(re) = ascii(&r.pattern.replace("SENT", SENTENCE_CHAR)) {
             regexes.push(re);
-            index.push(i);
+            rules.push(r);
         }
     }
-    Some(Compiled { regexes, index })
+    Some(Compiled { regexes, rules })
 });
 
 /// Parameter names that invite free text the model may be told to fill with other data.
@@ -329,11 +338,12 @@ mod tests {
 
     #[test]
     fn every_rule_compiles() {
-        for r in RULES {
-            assert!(ascii(r.pattern).is_some(), "{:?}: {}", r.code, r.pattern);
+        for r in all_rules() {
+            let pattern = r.pattern.replace("SENT", SENTENCE_CHAR);
+            assert!(ascii(&pattern).is_some(), "{:?}: {}", r.code, r.pattern);
         }
         let compiled = COMPILED.as_ref().expect("compiled");
-        assert_eq!(compiled.regexes.len(), RULES.len());
+        assert_eq!(compiled.regexes.len(), all_rules().count());
         assert!(QUANTIFIER.is_some());
     }
 }

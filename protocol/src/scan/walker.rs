@@ -84,6 +84,25 @@ impl Scanner {
             }
         }
         self.walk(tool, path.to_owned(), 0, &Skip::None);
+        if let Some(name) = tool.get("name").and_then(Value::as_str)
+            && let Some(h) = super::lookalike::check_name(name)
+        {
+            let finding = Finding {
+                code: h.code,
+                severity: h.severity,
+                path: child(path, "name"),
+                location: Location::Value,
+                span: Span {
+                    start: h.start,
+                    end: h.end,
+                },
+                excerpt: hidden_safe(name, 200),
+                decoded: None,
+                message: h.message,
+                tool: self.group().tool.clone(),
+            };
+            self.group().findings.push(finding);
+        }
     }
 
     /// Record the free-text parameters of a JSON Schema, nested ones included.
@@ -198,6 +217,7 @@ impl Scanner {
         for folded in &forms {
             content_rules(text, folded, &mut found);
         }
+        super::multilingual::rules(text, &mut found);
         if location == Location::Value && !identifier {
             let folded = forms.first().map(|f| f.text.clone()).unwrap_or_default();
             self.group().texts.push(folded);

@@ -14,3 +14,4 @@ mod minisign_roundtrip;
 mod names_examples;
 mod names_proptest;
 mod scan_corpus;
+mod scan_eval;
