@@ -121,7 +121,10 @@ async fn poisoned_tools_and_rug_pulls_show_in_the_verdict() {
         assert!(reasons.contains(&"scanner_findings".to_string()), "{v}");
         assert!(reasons.contains(&"tools_changed".to_string()), "{v}");
         let scan = &v["scan"];
-        assert_eq!(scan["summary"]["scannerVersion"], 1);
+        assert_eq!(
+            scan["summary"]["scannerVersion"],
+            protocol::formats::scan::SCANNER_VERSION
+        );
         assert!(scan["summary"]["high"].as_u64().unwrap() > 0, "{scan}");
         let findings = scan["findings"].as_array().unwrap();
         assert!(
@@ -241,7 +244,11 @@ async fn seed_releases_are_scanned_and_backfill_rescans_what_is_missing() {
         let (_, list) = app.get("/v0.1/servers?limit=5").await;
         for item in list["servers"].as_array().unwrap() {
             let scan = &item["_meta"][REGISTRY_META_KEY]["scan"];
-            assert_eq!(scan["scannerVersion"], 1, "{item}");
+            assert_eq!(
+                scan["scannerVersion"],
+                protocol::formats::scan::SCANNER_VERSION,
+                "{item}"
+            );
             assert!(scan["high"].is_u64() && scan["warning"].is_u64() && scan["info"].is_u64());
         }
 
