@@ -36,12 +36,7 @@ pub fn snippets(server: &Value) -> Vec<Snippet> {
     let release_version = str_of(server, "version").unwrap_or("");
     let signed = artifacts(server);
     let mut out = Vec::new();
-    for p in server
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in protocol::manifest::packages(server) {
         let (Some(kind), Some(id)) = (str_of(p, "registryType"), str_of(p, "identifier")) else {
             continue;
         };
@@ -58,12 +53,7 @@ pub fn snippets(server: &Value) -> Vec<Snippet> {
         });
         out.push(package_snippet(kind, id, version, artifact, file_sha256));
     }
-    for r in server
-        .get("remotes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for r in protocol::manifest::remotes(server) {
         if let Some(url) = str_of(r, "url") {
             let transport = str_of(r, "type").unwrap_or("streamable-http");
             out.push(Snippet {

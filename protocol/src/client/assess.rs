@@ -228,29 +228,23 @@ fn check_target(a: &mut Assessment, input: &AssessInput<'_>) {
 
 /// A package query must be answered with a release that names the package.
 fn check_package(a: &mut Assessment, p: &crate::PackageRef, served: &ServedRelease) {
-    let names_it = served
-        .manifest
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|pkg| {
-            let rt = pkg
-                .get("registryType")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let id = pkg.get("identifier").and_then(Value::as_str).unwrap_or("");
-            let v = pkg.get("version").and_then(Value::as_str);
-            // The release extension's image digest, for `oci:…@sha256:` questions.
-            let signed = served
-                .release
-                .iter()
-                .flat_map(|r| &r.artifacts)
-                .find(|a| a.registry_type == rt && a.identifier == id)
-                .and_then(|a| a.oci_digest.as_ref());
-            // The same rule the registry stores packages by (tag in the identifier wins).
-            oci_tag::reference_names_entry(p, rt, id, v, signed)
-        });
+    let names_it = crate::manifest::packages(&served.manifest).any(|pkg| {
+        let rt = pkg
+            .get("registryType")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let id = pkg.get("identifier").and_then(Value::as_str).unwrap_or("");
+        let v = pkg.get("version").and_then(Value::as_str);
+        // The release extension's image digest, for `oci:…@sha256:` questions.
+        let signed = served
+            .release
+            .iter()
+            .flat_map(|r| &r.artifacts)
+            .find(|a| a.registry_type == rt && a.identifier == id)
+            .and_then(|a| a.oci_digest.as_ref());
+        // The same rule the registry stores packages by (tag in the identifier wins).
+        oci_tag::reference_names_entry(p, rt, id, v, signed)
+    });
     let (name, version) = (&a.name, &a.version);
     if names_it {
         let detail = format!("the signed manifest of {name}@{version} names {p}");

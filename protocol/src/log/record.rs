@@ -312,40 +312,35 @@ impl LogRecord {
                 f.push(("signature", signature.as_ref().map(|s| BASE64.encode(s))));
                 *time_ms
             }
+            // A yank's reason and a deprecation's message take the same place.
             LogRecord::Yank {
-                yank: _,
                 name,
                 version,
-                reason,
+                reason: text,
                 key_id,
                 issued_at,
                 signature,
                 time_ms,
-            } => {
-                f.push(("name", Some(name.clone())));
-                f.push(("version", Some(version.clone())));
-                f.push(("reason", reason.clone()));
-                f.push(("key-id", Some(key_id.clone())));
-                f.push(("issued-at", Some(issued_at.to_string())));
-                f.push(("signature", Some(BASE64.encode(signature))));
-                *time_ms
+                ..
             }
-            LogRecord::Deprecate {
-                deprecate: _,
+            | LogRecord::Deprecate {
                 name,
                 version,
-                message,
+                message: text,
                 key_id,
                 issued_at,
                 signature,
                 time_ms,
+                ..
             } => {
+                let text_field = match self {
+                    LogRecord::Yank { .. } => "reason",
+                    _ => "message",
+                };
                 f.push(("name", Some(name.clone())));
                 f.push(("version", Some(version.clone())));
-                f.push(("message", message.clone()));
-                f.push(("key-id", Some(key_id.clone())));
-                f.push(("issued-at", Some(issued_at.to_string())));
-                f.push(("signature", Some(BASE64.encode(signature))));
+                f.push((text_field, text.clone()));
+                signed_by(&mut f, key_id, *issued_at, signature);
                 *time_ms
             }
             LogRecord::ArtifactCheck {
@@ -378,9 +373,7 @@ impl LogRecord {
             } => {
                 f.push(("subject", Some(subject.clone())));
                 f.push(("reason", reason.clone()));
-                f.push(("key-id", Some(key_id.clone())));
-                f.push(("issued-at", Some(issued_at.to_string())));
-                f.push(("signature", Some(BASE64.encode(signature))));
+                signed_by(&mut f, key_id, *issued_at, signature);
                 *time_ms
             }
         };
@@ -537,6 +530,13 @@ impl LogRecord {
         }
         Ok(record)
     }
+}
+
+/// The signer's fields of a signed statement's leaf, in their fixed order.
+fn signed_by(f: &mut Vec<(&'static str, Option<String>)>, key_id: &str, issued_at: i64, sig: &str) {
+    f.push(("key-id", Some(key_id.to_owned())));
+    f.push(("issued-at", Some(issued_at.to_string())));
+    f.push(("signature", Some(BASE64.encode(sig))));
 }
 
 struct Fields<'a> {

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod digest;
+mod entries;
 mod fingerprint;
 pub mod release;
 pub mod schema;
@@ -38,6 +39,7 @@ use serde_json::{Map, Number, Value};
 pub use self::digest::{
     ArtifactDigests, ArtifactHasher, ContentDigest, Sha256Digest, Sha512Integrity,
 };
+pub use self::entries::{packages, remotes};
 pub use self::fingerprint::{FINGERPRINT_KEY, tool_fingerprint, tool_fingerprint_digest};
 pub use self::release::ReleaseExtension;
 pub use self::schema::ServerJson;

@@ -172,14 +172,9 @@ impl Checker {
     }
 
     pub async fn check_package(&self, p: &PackagePlan, server: &str) -> PackageResult {
-        let url = p.urls.first().map(String::as_str).unwrap_or("");
         match &p.target {
-            Target::Npm { .. } => {
-                npm::check(&self.fetcher, &p.package, url, &p.expected, server).await
-            }
-            Target::Pypi { .. } => {
-                pypi::check(&self.fetcher, &p.package, url, &p.expected, server).await
-            }
+            Target::Npm { .. } => npm::check(&self.fetcher, p, server).await,
+            Target::Pypi { .. } => pypi::check(&self.fetcher, p, server).await,
             Target::Oci {
                 host,
                 repository,

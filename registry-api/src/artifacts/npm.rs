@@ -6,18 +6,14 @@ use protocol::manifest::digest::{Sha256Digest, Sha512Integrity};
 use serde_json::Value;
 use sha2::Digest as _;
 
-use super::plan::Expected;
+use super::plan::PackagePlan;
 use super::{PackageResult, PackageState};
 use crate::outbound::Fetcher;
 
-/// Checks `url` (the version document) against `expected`, and `mcpName` against `server`.
-pub async fn check(
-    fetcher: &Fetcher,
-    package: &str,
-    url: &str,
-    expected: &Expected,
-    server: &str,
-) -> PackageResult {
+/// Checks the plan's version document (its first URL) against the expected digests, and
+/// `mcpName` against `server`.
+pub async fn check(fetcher: &Fetcher, plan: &PackagePlan, server: &str) -> PackageResult {
+    let (package, url, expected) = (plan.package.as_str(), plan.first_url(), &plan.expected);
     if expected.integrity.is_none() && expected.sha256.is_none() {
         return PackageResult::no_digest(package);
     }

@@ -117,6 +117,13 @@ pub struct PackagePlan {
     pub urls: Vec<String>,
 }
 
+impl PackagePlan {
+    /// The first URL the check fetches; empty when the plan has none (unsupported targets).
+    pub fn first_url(&self) -> &str {
+        self.urls.first().map(String::as_str).unwrap_or("")
+    }
+}
+
 /// Percent-encodes a path segment (npm scopes: `@scope/pkg` → `@scope%2fpkg`).
 fn encode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes())
@@ -128,12 +135,7 @@ fn encode_segment(s: &str) -> String {
 pub fn plan(server: &Value, endpoints: &Endpoints) -> Vec<PackagePlan> {
     let ext = ReleaseExtension::of(server);
     let mut out = Vec::new();
-    for p in server
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in protocol::manifest::packages(server) {
         let registry_type = p.get("registryType").and_then(Value::as_str).unwrap_or("");
         let identifier = p.get("identifier").and_then(Value::as_str).unwrap_or("");
         let version = p.get("version").and_then(Value::as_str);

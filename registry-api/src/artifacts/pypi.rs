@@ -5,17 +5,14 @@ use protocol::formats::artifacts::PYPI_OWNERSHIP_MARKER;
 use protocol::ownership::readme_names_server;
 use serde_json::Value;
 
-use super::plan::Expected;
+use super::plan::PackagePlan;
 use super::{PackageResult, PackageState};
 use crate::outbound::Fetcher;
 
-pub async fn check(
-    fetcher: &Fetcher,
-    package: &str,
-    url: &str,
-    expected: &Expected,
-    server: &str,
-) -> PackageResult {
+/// Checks the package's JSON document (its first URL) against the expected sha256, and the
+/// ownership marker against `server`.
+pub async fn check(fetcher: &Fetcher, plan: &PackagePlan, server: &str) -> PackageResult {
+    let (package, url, expected) = (plan.package.as_str(), plan.first_url(), &plan.expected);
     let Some(want) = &expected.sha256 else {
         return PackageResult::no_digest(package);
     };

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use protocol::api::{DeprecateRequest, ErrorBody, ReleaseInfo};
 
+use super::responses::{ReleaseStatementErrors, WriteLimits};
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::statements;
@@ -19,11 +20,9 @@ use crate::state::AppState;
     request_body = DeprecateRequest,
     responses(
         (status = 200, description = "Done", body = ReleaseInfo),
+        ReleaseStatementErrors,
         (status = 400, description = "Malformed, badly signed or stale statement, or a message over 500 characters", body = ErrorBody),
-        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
-        (status = 404, description = "Unknown release", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address; retry after Retry-After seconds", body = ErrorBody),
+        WriteLimits,
     )
 )]
 pub(super) async fn deprecate(
@@ -41,11 +40,8 @@ pub(super) async fn deprecate(
     request_body = DeprecateRequest,
     responses(
         (status = 200, description = "Done", body = ReleaseInfo),
-        (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
-        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
-        (status = 404, description = "Unknown release", body = ErrorBody),
-        (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address; retry after Retry-After seconds", body = ErrorBody),
+        ReleaseStatementErrors,
+        WriteLimits,
     )
 )]
 pub(super) async fn undeprecate(

@@ -2,6 +2,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use protocol::api::{ErrorBody, KeyInfo};
 
+use super::responses::{KeyIdParam, WriteLimits};
 use crate::error::Result;
 use crate::service::keys;
 use crate::state::AppState;
@@ -12,14 +13,13 @@ use crate::state::AppState;
     post,
     path = "/v1/keys/{key_id}/recheck",
     tag = "registry",
-    params(("key_id" = String, Path, description = "minisign key id, 16 hex digits", pattern = "^[0-9A-Fa-f]{16}$")),
+    params(KeyIdParam),
     responses(
         (status = 200, description = "Every grant of the key, revoked if a proof failed", body = [KeyInfo]),
         (status = 400, description = "Not a key id", body = ErrorBody),
         (status = 404, description = "Unknown key", body = ErrorBody),
         (status = 502, description = "GitHub or the domain could not be reached; nothing changed", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        WriteLimits,
     )
 )]
 pub(super) async fn recheck(

@@ -3,6 +3,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use protocol::api::{ErrorBody, KeyInfo, KeyRegisterRequest};
 
+use super::responses::WriteLimits;
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::keys;
@@ -20,8 +21,7 @@ use crate::state::AppState;
         (status = 400, description = "Malformed request", body = ErrorBody),
         (status = 403, description = "The proof does not hold, or the key is revoked", body = ErrorBody),
         (status = 502, description = "GitHub or the domain could not be reached", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        WriteLimits,
     )
 )]
 pub(super) async fn register(

@@ -2,6 +2,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use protocol::api::{ErrorBody, KeyInfo, KeyRevokeRequest};
 
+use super::responses::{KeyIdParam, WriteLimits};
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::keys;
@@ -12,14 +13,13 @@ use crate::state::AppState;
     post,
     path = "/v1/keys/{key_id}/revoke",
     tag = "registry",
-    params(("key_id" = String, Path, description = "minisign key id, 16 hex digits", pattern = "^[0-9A-Fa-f]{16}$")),
+    params(KeyIdParam),
     request_body = KeyRevokeRequest,
     responses(
         (status = 200, description = "Revoked: every grant of the key", body = [KeyInfo]),
         (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
         (status = 404, description = "Unknown key", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        WriteLimits,
     )
 )]
 pub(super) async fn revoke(

@@ -1,8 +1,9 @@
 use axum::Json;
 use axum::extract::State;
-use protocol::api::{ConsistencyProofResponse, ErrorBody, InclusionProofResponse};
+use protocol::api::{ConsistencyProofResponse, InclusionProofResponse};
 use serde::Deserialize;
 
+use super::responses::LogProofErrors;
 use crate::error::Result;
 use crate::extract::ApiQuery;
 use crate::service::log_reads;
@@ -38,8 +39,7 @@ pub(super) struct ConsistencyParams {
     params(InclusionParams),
     responses(
         (status = 200, body = InclusionProofResponse),
-        (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        LogProofErrors,
     )
 )]
 pub(super) async fn inclusion(
@@ -59,8 +59,7 @@ pub(super) async fn inclusion(
     params(ConsistencyParams),
     responses(
         (status = 200, body = ConsistencyProofResponse),
-        (status = 400, body = ErrorBody),
-        (status = 404, body = ErrorBody),
+        LogProofErrors,
     )
 )]
 pub(super) async fn consistency(

@@ -16,6 +16,7 @@ mod official_errors;
 pub mod openapi;
 mod publish;
 pub mod rate_limit;
+mod responses;
 mod router;
 mod search;
 mod server_detail;

@@ -3,6 +3,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use protocol::api::{ErrorBody, PublishRequest, ReleaseInfo};
 
+use super::responses::WriteLimits;
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::publish;
@@ -21,8 +22,7 @@ use crate::state::AppState;
         (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
         (status = 409, description = "This version exists already", body = ErrorBody),
         (status = 422, description = "Invalid manifest", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        WriteLimits,
     )
 )]
 pub(super) async fn publish(

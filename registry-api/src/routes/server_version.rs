@@ -3,6 +3,7 @@ use axum::extract::{Path, State};
 use protocol::api::{OfficialErrorBody, ServerResponse};
 use serde::Deserialize;
 
+use super::responses::ServerNameParam;
 use crate::error::Result;
 use crate::extract::ApiQuery;
 use crate::service::reads;
@@ -29,7 +30,7 @@ impl VersionQuery {
     path = "/servers/{serverName}/versions/{version}",
     tag = "official",
     params(
-        ("serverName" = String, Path, description = "Server name, URL-encoded (io.github.o%2Fs)"),
+        ServerNameParam,
         ("version" = String, Path, description = "Exact version (URL-encoded), or `latest`"),
         VersionQuery,
     ),

@@ -2,6 +2,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use protocol::api::{OfficialErrorBody, ServerList};
 
+use super::responses::ServerNameParam;
 use super::server_version::VersionQuery;
 use crate::error::Result;
 use crate::extract::ApiQuery;
@@ -14,7 +15,7 @@ use crate::state::AppState;
     path = "/servers/{serverName}/versions",
     tag = "official",
     params(
-        ("serverName" = String, Path, description = "Server name, URL-encoded (io.github.o%2Fs)"),
+        ServerNameParam,
         VersionQuery,
     ),
     responses(

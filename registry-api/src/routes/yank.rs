@@ -1,7 +1,8 @@
 use axum::Json;
 use axum::extract::State;
-use protocol::api::{ErrorBody, ReleaseInfo, YankRequest};
+use protocol::api::{ReleaseInfo, YankRequest};
 
+use super::responses::{ReleaseStatementErrors, WriteLimits};
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::statements;
@@ -16,11 +17,8 @@ use crate::state::AppState;
     request_body = YankRequest,
     responses(
         (status = 200, description = "Done", body = ReleaseInfo),
-        (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
-        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
-        (status = 404, description = "Unknown release", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        ReleaseStatementErrors,
+        WriteLimits,
     )
 )]
 pub(super) async fn yank(
@@ -38,11 +36,8 @@ pub(super) async fn yank(
     request_body = YankRequest,
     responses(
         (status = 200, description = "Done", body = ReleaseInfo),
-        (status = 400, description = "Malformed, badly signed or stale statement", body = ErrorBody),
-        (status = 403, description = "Key unknown, revoked, or not proven for this name", body = ErrorBody),
-        (status = 404, description = "Unknown release", body = ErrorBody),
-        (status = 413, description = "Body over the size limit", body = ErrorBody),
-        (status = 429, description = "Too many writes from this address", body = ErrorBody),
+        ReleaseStatementErrors,
+        WriteLimits,
     )
 )]
 pub(super) async fn unyank(

@@ -107,12 +107,7 @@ pub fn build(fields: &Fields, row: &SearchRow) -> TantivyDocument {
             }
         }
     };
-    for p in manifest
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in protocol::manifest::packages(&manifest) {
         if let Some(rt) = strs(p, "registryType") {
             let bit = schema::bit_of(schema::REGISTRY_TYPES, rt);
             if registry_mask & bit == 0 {
@@ -145,12 +140,7 @@ pub fn build(fields: &Fields, row: &SearchRow) -> TantivyDocument {
             add_transport(t, &mut transport_mask, &mut transport_names);
         }
     }
-    for remote in manifest
-        .get("remotes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for remote in protocol::manifest::remotes(&manifest) {
         if let Some(t) = strs(remote, "type") {
             add_transport(t, &mut transport_mask, &mut transport_names);
         }

@@ -46,12 +46,7 @@ pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut packages = Vec::new();
-    for p in value
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in protocol::manifest::packages(&value) {
         let (Some(registry_type), Some(identifier)) = (
             p.get("registryType").and_then(Value::as_str),
             p.get("identifier").and_then(Value::as_str),

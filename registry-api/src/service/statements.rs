@@ -212,62 +212,50 @@ pub struct SignedStatement<'a> {
     pub signature: &'a str,
 }
 
-/// `POST /v1/yank` (`yank = true`) and `POST /v1/unyank`.
+/// `POST /v1/yank` (`yank = true`) and `POST /v1/unyank`; an un-yank takes no reason.
 pub async fn set_yanked(db: &Db, log: &Log, req: &YankRequest, yank: bool) -> Result<ReleaseInfo> {
-    if !yank && req.reason.is_some() {
-        return Err(Error::BadRequest("an un-yank takes no reason".to_string()));
-    }
-    let change = if yank {
-        ReleaseChange::Yank(req.reason.as_deref().filter(|r| !r.is_empty()))
-    } else {
-        ReleaseChange::Unyank
+    let change = match (yank, req.reason.as_deref()) {
+        (true, reason) => ReleaseChange::Yank(reason.filter(|r| !r.is_empty())),
+        (false, None) => ReleaseChange::Unyank,
+        (false, Some(_)) => return Err(bad_request("an un-yank takes no reason")),
     };
-    apply_release_statement(
-        db,
-        log,
-        &signed_parts(&req.name, &req.version, req.issued_at, &req.signature),
-        change,
-    )
-    .await
+    let signed = SignedStatement::of(&req.name, &req.version, req.issued_at, &req.signature);
+    apply_release_statement(db, log, &signed, change).await
 }
 
-/// `POST /v1/deprecate` (`deprecate = true`) and `POST /v1/undeprecate`.
+/// `POST /v1/deprecate` (`deprecate = true`) and `POST /v1/undeprecate`; an un-deprecation
+/// takes no message.
 pub async fn set_deprecated(
     db: &Db,
     log: &Log,
     req: &DeprecateRequest,
     deprecate: bool,
 ) -> Result<ReleaseInfo> {
-    if !deprecate && req.message.is_some() {
-        return Err(Error::BadRequest(
-            "an un-deprecation takes no message: leave out \"message\"".to_string(),
-        ));
-    }
-    let change = if deprecate {
-        ReleaseChange::Deprecate(req.message.as_deref().filter(|m| !m.is_empty()))
-    } else {
-        ReleaseChange::Undeprecate
+    let change = match (deprecate, req.message.as_deref()) {
+        (true, message) => ReleaseChange::Deprecate(message.filter(|m| !m.is_empty())),
+        (false, None) => ReleaseChange::Undeprecate,
+        (false, Some(_)) => {
+            return Err(bad_request(
+                "an un-deprecation takes no message: leave out \"message\"",
+            ));
+        }
     };
-    apply_release_statement(
-        db,
-        log,
-        &signed_parts(&req.name, &req.version, req.issued_at, &req.signature),
-        change,
-    )
-    .await
+    let signed = SignedStatement::of(&req.name, &req.version, req.issued_at, &req.signature);
+    apply_release_statement(db, log, &signed, change).await
 }
 
-fn signed_parts<'a>(
-    name: &'a str,
-    version: &'a str,
-    issued_at: i64,
-    signature: &'a str,
-) -> SignedStatement<'a> {
-    SignedStatement {
-        name,
-        version,
-        issued_at,
-        signature,
+fn bad_request(message: &str) -> Error {
+    Error::BadRequest(message.to_string())
+}
+
+impl<'a> SignedStatement<'a> {
+    fn of(name: &'a str, version: &'a str, issued_at: i64, signature: &'a str) -> Self {
+        SignedStatement {
+            name,
+            version,
+            issued_at,
+            signature,
+        }
     }
 }
 

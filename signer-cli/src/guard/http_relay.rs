@@ -276,16 +276,17 @@ pub(crate) fn relay_remote(
     let (client_tx, client_rx) = mpsc::channel::<Out>();
     let (event_tx, event_rx) = mpsc::channel::<Event>();
     let client_writer = thread::spawn(move || writer(client_rx, BufWriter::new(io::stdout())));
+    let channels = Channels {
+        server: server_tx.clone(),
+        client: client_tx.clone(),
+    };
     let remote = Remote {
         url: url.to_owned(),
         http,
         headers: Arc::new(headers),
         connection: Arc::default(),
         session: Arc::clone(&session),
-        channels: Arc::new(Mutex::new(Channels {
-            server: server_tx.clone(),
-            client: client_tx.clone(),
-        })),
+        channels: Arc::new(Mutex::new(channels.clone())),
         cap,
     };
     let poster = {
@@ -296,12 +297,7 @@ pub(crate) fn relay_remote(
         Side::Client,
         io::stdin(),
         cap,
-        Arc::clone(&session),
-        Channels {
-            server: server_tx.clone(),
-            client: client_tx.clone(),
-        },
-        event_tx,
+        (Arc::clone(&session), channels, event_tx),
     );
     let event = event_rx.recv().unwrap_or(Event::ClientClosed);
     let _ = server_tx.send(Out::Close);

@@ -31,6 +31,8 @@ pub(super) enum Out {
     Close,
 }
 
+/// The two writer queues, as one [`Sink`]; every reader thread gets a clone.
+#[derive(Clone)]
 pub(super) struct Channels {
     pub(super) server: Sender<Out>,
     pub(super) client: Sender<Out>,
@@ -80,13 +82,14 @@ pub(super) fn writer(rx: Receiver<Out>, mut out: impl Write) {
 
 /// Read `side`'s messages into the session on a thread of its own, until the stream ends or
 /// the peer breaks the protocol; the reason goes to `events`.
+/// What a reader thread shares: the session, the writer queues and the stop events.
+pub(super) type Shared = (Arc<Mutex<Session>>, Channels, Sender<Event>);
+
 pub(super) fn pump(
     side: Side,
     input: impl io::Read + Send + 'static,
     cap: usize,
-    session: Arc<Mutex<Session>>,
-    mut sink: Channels,
-    events: Sender<Event>,
+    (session, mut sink, events): Shared,
 ) {
     thread::spawn(move || {
         let mut input = BufReader::with_capacity(64 * 1024, input);
@@ -155,27 +158,17 @@ pub(crate) fn relay(mut command: Command, session: Session, cap: usize) -> Resul
     let server_writer = thread::spawn(move || writer(server_rx, BufWriter::new(child_in)));
     let client_writer = thread::spawn(move || writer(client_rx, BufWriter::new(io::stdout())));
 
-    pump(
-        Side::Client,
-        io::stdin(),
-        cap,
-        Arc::clone(&session),
-        Channels {
-            server: server_tx.clone(),
-            client: client_tx.clone(),
-        },
-        event_tx.clone(),
-    );
+    let channels = Channels {
+        server: server_tx.clone(),
+        client: client_tx.clone(),
+    };
+    let clients = (Arc::clone(&session), channels.clone(), event_tx.clone());
+    pump(Side::Client, io::stdin(), cap, clients);
     pump(
         Side::Server,
         child_out,
         cap,
-        Arc::clone(&session),
-        Channels {
-            server: server_tx.clone(),
-            client: client_tx.clone(),
-        },
-        event_tx,
+        (Arc::clone(&session), channels, event_tx),
     );
 
     let event = event_rx.recv().unwrap_or(Event::ServerClosed);

@@ -273,12 +273,7 @@ fn capabilities(manifest: &Value, ext: Option<&ReleaseExtension>) -> AnyView {
         })
         .unwrap_or_default();
     // Inputs server.json marks `isSecret` count too, signed extension or not.
-    for p in manifest
-        .get("packages")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for p in protocol::manifest::packages(manifest) {
         for env in p
             .get("environmentVariables")
             .and_then(Value::as_array)

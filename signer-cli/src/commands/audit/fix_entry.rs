@@ -120,15 +120,7 @@ pub(super) fn rewrite(
         let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
         let flags = env_flags.into_iter().flat_map(|f| ["--env".to_owned(), f]);
         args.splice(at..at, flags);
-        let entry = replace_keys(obj, |key, value, out| match key {
-            "args" => {
-                out.insert(key.to_owned(), strings(&args));
-            }
-            "env" => put_env(out, &kept_env),
-            _ => {
-                out.insert(key.to_owned(), value.clone());
-            }
-        });
+        let entry = command_entry(obj, &args, &kept_env, None);
         return Ok(Some(Rewritten { entry, moved }));
     }
 
@@ -141,22 +133,7 @@ pub(super) fn rewrite(
         args.push("--".to_owned());
         args.push(command.to_owned());
         args.extend(string_args(obj)?);
-        let had_args = obj.contains_key("args");
-        let entry = replace_keys(obj, |key, value, out| match key {
-            "command" => {
-                out.insert(key.to_owned(), Value::from(wrapper.exe));
-                if !had_args {
-                    out.insert("args".to_owned(), strings(&args));
-                }
-            }
-            "args" => {
-                out.insert(key.to_owned(), strings(&args));
-            }
-            "env" => put_env(out, &kept_env),
-            _ => {
-                out.insert(key.to_owned(), value.clone());
-            }
-        });
+        let entry = command_entry(obj, &args, &kept_env, Some(wrapper.exe));
         return Ok(Some(Rewritten { entry, moved }));
     }
 
@@ -192,6 +169,32 @@ pub(super) fn rewrite(
         }
     });
     Ok(Some(Rewritten { entry, moved }))
+}
+
+/// A command entry with `args` and the kept `env` in place; with `exe`, its command becomes
+/// the wrapper (and `args` is added where the entry had none).
+fn command_entry(
+    obj: &Map<String, Value>,
+    args: &[String],
+    kept_env: &Map<String, Value>,
+    exe: Option<&str>,
+) -> Value {
+    let had_args = obj.contains_key("args");
+    replace_keys(obj, |key, value, out| match (key, exe) {
+        ("command", Some(exe)) => {
+            out.insert(key.to_owned(), Value::from(exe));
+            if !had_args {
+                out.insert("args".to_owned(), strings(args));
+            }
+        }
+        ("args", _) => {
+            out.insert(key.to_owned(), strings(args));
+        }
+        ("env", _) => put_env(out, kept_env),
+        _ => {
+            out.insert(key.to_owned(), value.clone());
+        }
+    })
 }
 
 /// The members of `table` (`env` or `headers`) that are not plaintext secrets, and a

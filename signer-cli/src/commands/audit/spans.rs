@@ -137,6 +137,18 @@ fn string_end(bytes: &[u8], i: usize) -> usize {
     bytes.len()
 }
 
+/// An object that ends just before `end`, and the offset after it.
+fn object(start: usize, end: usize, members: Vec<(String, Node)>) -> (Node, usize) {
+    (
+        Node {
+            start,
+            end,
+            members,
+        },
+        end,
+    )
+}
+
 fn value(text: &str, start: usize) -> Option<(Node, usize)> {
     let bytes = text.as_bytes();
     let leaf = |end: usize| {
@@ -155,14 +167,7 @@ fn value(text: &str, start: usize) -> Option<(Node, usize)> {
             let mut members = Vec::new();
             let mut i = skip_ws(bytes, start + 1);
             if bytes.get(i) == Some(&b'}') {
-                return Some((
-                    Node {
-                        start,
-                        end: i + 1,
-                        members,
-                    },
-                    i + 1,
-                ));
+                return Some(object(start, i + 1, members));
             }
             loop {
                 if bytes.get(i) != Some(&b'"') {
@@ -179,16 +184,7 @@ fn value(text: &str, start: usize) -> Option<(Node, usize)> {
                 i = skip_ws(bytes, end);
                 match bytes.get(i)? {
                     b',' => i = skip_ws(bytes, i + 1),
-                    b'}' => {
-                        return Some((
-                            Node {
-                                start,
-                                end: i + 1,
-                                members,
-                            },
-                            i + 1,
-                        ));
-                    }
+                    b'}' => return Some(object(start, i + 1, members)),
                     _ => return None,
                 }
             }

@@ -108,6 +108,15 @@ pub(crate) struct Session {
     reported: HashSet<(String, String, &'static str)>,
 }
 
+/// What handling one line gives: `Err` when the peer broke the protocol (the relay stops).
+type LineResult = Result<(), ProtocolError>;
+
+/// A line's message, `None` for a line of only whitespace (passed on untouched).
+fn non_blank(line: &[u8]) -> Option<&[u8]> {
+    let body = content(line);
+    (!body.iter().all(u8::is_ascii_whitespace)).then_some(body)
+}
+
 impl Session {
     pub(crate) fn new(
         server: &str,
@@ -140,16 +149,11 @@ impl Session {
     }
 
     /// A line from the client.
-    pub(crate) fn on_client_line(
-        &mut self,
-        line: Vec<u8>,
-        out: &mut impl Sink,
-    ) -> Result<(), ProtocolError> {
-        let body = content(&line);
-        if body.iter().all(u8::is_ascii_whitespace) {
+    pub(crate) fn on_client_line(&mut self, line: Vec<u8>, out: &mut impl Sink) -> LineResult {
+        let Some(body) = non_blank(&line) else {
             out.to_server(line);
             return Ok(());
-        }
+        };
         let kind = match classify(body) {
             Ok(kind) => kind,
             Err(e) => {
@@ -205,16 +209,11 @@ impl Session {
     }
 
     /// A line from the server.
-    pub(crate) fn on_server_line(
-        &mut self,
-        line: Vec<u8>,
-        out: &mut impl Sink,
-    ) -> Result<(), ProtocolError> {
-        let body = content(&line);
-        if body.iter().all(u8::is_ascii_whitespace) {
+    pub(crate) fn on_server_line(&mut self, line: Vec<u8>, out: &mut impl Sink) -> LineResult {
+        let Some(body) = non_blank(&line) else {
             out.to_client(line);
             return Ok(());
-        }
+        };
         if matches!(classify(body), Ok(Kind::Batch)) {
             return self.server_batch(body, out);
         }
