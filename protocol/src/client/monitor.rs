@@ -224,14 +224,7 @@ impl Monitor {
                     k.revoked = true;
                 }
             }
-            LogRecord::Yank {
-                ref name,
-                ref version,
-                ref key_id,
-                ref signature,
-                ..
-            }
-            | LogRecord::Deprecate {
+            LogRecord::ReleaseStatement {
                 ref name,
                 ref version,
                 ref key_id,

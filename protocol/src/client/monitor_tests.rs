@@ -42,11 +42,11 @@ fn yank(key: &SecretKey, version: &str) -> LogRecord {
         issued_at: 5,
     };
     let text = statement.to_text().unwrap();
-    LogRecord::Yank {
-        yank: true,
+    LogRecord::ReleaseStatement {
+        action: crate::log::ReleaseAction::Yank,
         name: NAME.into(),
         version: version.into(),
-        reason: Some("broken".into()),
+        text: Some("broken".into()),
         key_id: key.key_id().to_string(),
         issued_at: 5,
         signature: key.sign(text.as_bytes(), "t").unwrap().to_file_string(),
@@ -163,8 +163,8 @@ fn statements_verify_with_the_logged_key_only() {
     log.append(&y);
     // A statement whose text is not the one signed.
     let mut altered = yank(&log.key, "1.0.0");
-    if let LogRecord::Yank { reason, .. } = &mut altered {
-        *reason = Some("all is fine".into());
+    if let LogRecord::ReleaseStatement { text, .. } = &mut altered {
+        *text = Some("all is fine".into());
     }
     log.append(&altered);
     // A revocation of a key the log never recorded, and a rotation from one.

@@ -27,6 +27,7 @@
 pub mod evidence;
 pub mod note;
 pub mod record;
+mod release_action;
 pub mod tile;
 
 use std::cell::RefCell;
@@ -38,6 +39,7 @@ pub use tlog_tiles::tlog::{Hash, HashReader};
 
 pub use note::{LogSigner, LogVerifier, SignedCheckpoint};
 pub use record::{LogRecord, ReleaseLeaf};
+pub use release_action::ReleaseAction;
 pub use tile::TilePath;
 
 use crate::error::{Error, Result};

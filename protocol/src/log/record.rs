@@ -22,6 +22,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::log_err;
+use super::release_action::ReleaseAction;
 use crate::api::{OperatorAction, Statement};
 use crate::error::Result;
 use crate::formats::log::{RECORD_HEADER, RECORD_MAX_LEN};
@@ -65,25 +66,16 @@ pub enum LogRecord {
         signature: Option<String>,
         time_ms: i64,
     },
-    /// A release was yanked (`yank = true`) or un-yanked, by a namespace key's statement.
-    Yank {
-        yank: bool,
+    /// A maintainer's statement about one release, signed by a namespace key: a yank (with
+    /// an optional reason), an un-yank, a deprecation (with an optional message for its users)
+    /// or an un-deprecation. The monitor re-verifies `signature` over
+    /// [`LogRecord::release_statement`].
+    ReleaseStatement {
+        action: ReleaseAction,
         name: String,
         version: String,
-        reason: Option<String>,
-        key_id: String,
-        issued_at: i64,
-        signature: String,
-        time_ms: i64,
-    },
-    /// A release was deprecated (`deprecate = true`, with the maintainer's message) or
-    /// un-deprecated, by a namespace key's statement; the monitor re-verifies `signature` over
-    /// [`crate::api::Statement::Deprecate`] or [`crate::api::Statement::Undeprecate`].
-    Deprecate {
-        deprecate: bool,
-        name: String,
-        version: String,
-        message: Option<String>,
+        /// A yank's reason or a deprecation's message (field [`ReleaseAction::text_field`]).
+        text: Option<String>,
         key_id: String,
         issued_at: i64,
         signature: String,
@@ -158,54 +150,14 @@ impl LogRecord {
     /// covers), rebuilt exactly as the registry checked it; `None` for other leaves.
     pub fn release_statement(&self) -> Option<Statement<'_>> {
         match self {
-            LogRecord::Yank {
-                yank: true,
+            LogRecord::ReleaseStatement {
+                action,
                 name,
                 version,
-                reason,
+                text,
                 issued_at,
                 ..
-            } => Some(Statement::Yank {
-                name,
-                version,
-                reason: reason.as_deref(),
-                issued_at: *issued_at,
-            }),
-            LogRecord::Yank {
-                yank: false,
-                name,
-                version,
-                issued_at,
-                ..
-            } => Some(Statement::Unyank {
-                name,
-                version,
-                issued_at: *issued_at,
-            }),
-            LogRecord::Deprecate {
-                deprecate: true,
-                name,
-                version,
-                message,
-                issued_at,
-                ..
-            } => Some(Statement::Deprecate {
-                name,
-                version,
-                message: message.as_deref(),
-                issued_at: *issued_at,
-            }),
-            LogRecord::Deprecate {
-                deprecate: false,
-                name,
-                version,
-                issued_at,
-                ..
-            } => Some(Statement::Undeprecate {
-                name,
-                version,
-                issued_at: *issued_at,
-            }),
+            } => Some(action.statement(name, version, text.as_deref(), *issued_at)),
             _ => None,
         }
     }
@@ -215,14 +167,7 @@ impl LogRecord {
             LogRecord::Release { .. } => "release",
             LogRecord::Key { .. } => "key",
             LogRecord::KeyRevoke { .. } => "key-revoke",
-            LogRecord::Yank { yank: true, .. } => "yank",
-            LogRecord::Yank { yank: false, .. } => "unyank",
-            LogRecord::Deprecate {
-                deprecate: true, ..
-            } => "deprecate",
-            LogRecord::Deprecate {
-                deprecate: false, ..
-            } => "undeprecate",
+            LogRecord::ReleaseStatement { action, .. } => action.as_str(),
             LogRecord::ArtifactCheck { .. } => "artifact-check",
             LogRecord::Operator { action, .. } => action.as_str(),
         }
@@ -232,8 +177,7 @@ impl LogRecord {
     pub fn subject(&self) -> String {
         match self {
             LogRecord::Release { name, version, .. }
-            | LogRecord::Yank { name, version, .. }
-            | LogRecord::Deprecate { name, version, .. }
+            | LogRecord::ReleaseStatement { name, version, .. }
             | LogRecord::ArtifactCheck { name, version, .. } => {
                 format!("release {name}@{version}")
             }
@@ -312,34 +256,19 @@ impl LogRecord {
                 f.push(("signature", signature.as_ref().map(|s| BASE64.encode(s))));
                 *time_ms
             }
-            // A yank's reason and a deprecation's message take the same place.
-            LogRecord::Yank {
+            LogRecord::ReleaseStatement {
+                action,
                 name,
                 version,
-                reason: text,
+                text,
                 key_id,
                 issued_at,
                 signature,
                 time_ms,
-                ..
-            }
-            | LogRecord::Deprecate {
-                name,
-                version,
-                message: text,
-                key_id,
-                issued_at,
-                signature,
-                time_ms,
-                ..
             } => {
-                let text_field = match self {
-                    LogRecord::Yank { .. } => "reason",
-                    _ => "message",
-                };
                 f.push(("name", Some(name.clone())));
                 f.push(("version", Some(version.clone())));
-                f.push((text_field, text.clone()));
+                f.push((action.text_field(), text.clone()));
                 signed_by(&mut f, key_id, *issued_at, signature);
                 *time_ms
             }
@@ -471,26 +400,19 @@ impl LogRecord {
                 signature: r.opt_b64("signature")?,
                 time_ms: r.req_int("time")?,
             },
-            "yank" | "unyank" => LogRecord::Yank {
-                yank: kind == "yank",
-                name: r.req("name")?,
-                version: r.req("version")?,
-                reason: r.opt("reason"),
-                key_id: r.req("key-id")?,
-                issued_at: r.req_int("issued-at")?,
-                signature: r.req_b64("signature")?,
-                time_ms: r.req_int("time")?,
-            },
-            "deprecate" | "undeprecate" => LogRecord::Deprecate {
-                deprecate: kind == "deprecate",
-                name: r.req("name")?,
-                version: r.req("version")?,
-                message: r.opt("message"),
-                key_id: r.req("key-id")?,
-                issued_at: r.req_int("issued-at")?,
-                signature: r.req_b64("signature")?,
-                time_ms: r.req_int("time")?,
-            },
+            "yank" | "unyank" | "deprecate" | "undeprecate" => {
+                let action: ReleaseAction = kind.parse().map_err(log_err)?;
+                LogRecord::ReleaseStatement {
+                    action,
+                    name: r.req("name")?,
+                    version: r.req("version")?,
+                    text: r.opt(action.text_field()),
+                    key_id: r.req("key-id")?,
+                    issued_at: r.req_int("issued-at")?,
+                    signature: r.req_b64("signature")?,
+                    time_ms: r.req_int("time")?,
+                }
+            }
             "artifact-check" => LogRecord::ArtifactCheck {
                 name: r.req("name")?,
                 version: r.req("version")?,

@@ -370,41 +370,41 @@ fn every_record_kind_round_trips() {
             signature: None,
             time_ms: 2,
         },
-        LogRecord::Yank {
-            yank: true,
+        LogRecord::ReleaseStatement {
+            action: crate::log::ReleaseAction::Yank,
             name: "io.github.octo/weather".into(),
             version: "1.0.0".into(),
-            reason: Some("broken".into()),
+            text: Some("broken".into()),
             key_id: "0123456789ABCDEF".into(),
             issued_at: 10,
             signature: "s\n".into(),
             time_ms: 11,
         },
-        LogRecord::Yank {
-            yank: false,
+        LogRecord::ReleaseStatement {
+            action: crate::log::ReleaseAction::Unyank,
             name: "io.github.octo/weather".into(),
             version: "1.0.0".into(),
-            reason: None,
+            text: None,
             key_id: "0123456789ABCDEF".into(),
             issued_at: 10,
             signature: "s\n".into(),
             time_ms: 11,
         },
-        LogRecord::Deprecate {
-            deprecate: true,
+        LogRecord::ReleaseStatement {
+            action: crate::log::ReleaseAction::Deprecate,
             name: "io.github.octo/weather".into(),
             version: "1.0.0".into(),
-            message: Some("use 2.0.0: the v1 API is going away".into()),
+            text: Some("use 2.0.0: the v1 API is going away".into()),
             key_id: "0123456789ABCDEF".into(),
             issued_at: 12,
             signature: "s\n".into(),
             time_ms: 13,
         },
-        LogRecord::Deprecate {
-            deprecate: false,
+        LogRecord::ReleaseStatement {
+            action: crate::log::ReleaseAction::Undeprecate,
             name: "io.github.octo/weather".into(),
             version: "1.0.0".into(),
-            message: None,
+            text: None,
             key_id: "0123456789ABCDEF".into(),
             issued_at: 14,
             signature: "s\n".into(),
@@ -419,11 +419,11 @@ fn every_record_kind_round_trips() {
 
 #[test]
 fn deprecate_records_have_a_stable_text() {
-    let r = LogRecord::Deprecate {
-        deprecate: true,
+    let r = LogRecord::ReleaseStatement {
+        action: crate::log::ReleaseAction::Deprecate,
         name: "io.github.octo/weather".into(),
         version: "1.0.0".into(),
-        message: Some("use 2.0.0".into()),
+        text: Some("use 2.0.0".into()),
         key_id: "0123456789ABCDEF".into(),
         issued_at: 1_764_000_000,
         signature: "s\n".into(),
@@ -443,9 +443,12 @@ fn deprecate_records_have_a_stable_text() {
         .replace(" deprecate\n", " undeprecate\n")
         .replace("message use 2.0.0\n", "");
     match LogRecord::parse(undo.as_bytes()).unwrap() {
-        LogRecord::Deprecate {
-            deprecate, message, ..
-        } => assert_eq!((deprecate, message), (false, None)),
+        LogRecord::ReleaseStatement { action, text, .. } => {
+            assert_eq!(
+                (action, text),
+                (crate::log::ReleaseAction::Undeprecate, None)
+            )
+        }
         other => panic!("{other:?}"),
     }
     // The message comes after the version, or the record is not canonical.
@@ -486,11 +489,11 @@ fn non_canonical_records_are_refused() {
 
 #[test]
 fn yank_and_deprecation_leaves_rebuild_the_signed_statement() {
-    let yank = LogRecord::Yank {
-        yank: true,
+    let yank = LogRecord::ReleaseStatement {
+        action: crate::log::ReleaseAction::Yank,
         name: "io.github.octo/weather".into(),
         version: "1.0.0".into(),
-        reason: Some("broken".into()),
+        text: Some("broken".into()),
         key_id: "0123456789ABCDEF".into(),
         issued_at: 10,
         signature: "s\n".into(),
@@ -505,11 +508,11 @@ fn yank_and_deprecation_leaves_rebuild_the_signed_statement() {
             issued_at: 10,
         })
     );
-    let undeprecate = LogRecord::Deprecate {
-        deprecate: false,
+    let undeprecate = LogRecord::ReleaseStatement {
+        action: crate::log::ReleaseAction::Undeprecate,
         name: "io.github.octo/weather".into(),
         version: "1.0.0".into(),
-        message: None,
+        text: None,
         key_id: "0123456789ABCDEF".into(),
         issued_at: 12,
         signature: "s\n".into(),

@@ -5,8 +5,9 @@
 
 use proptest::prelude::*;
 use protocol::log::{
-    self, Hash, LogRecord, LogSigner, LogVerifier, TilePath, VecReader, consistency_proof,
-    inclusion_proof, leaf_hash, stored_hashes_of, tree_hash, verify_consistency, verify_inclusion,
+    self, Hash, LogRecord, LogSigner, LogVerifier, ReleaseAction, TilePath, VecReader,
+    consistency_proof, inclusion_proof, leaf_hash, stored_hashes_of, tree_hash, verify_consistency,
+    verify_inclusion,
 };
 
 fn tree(size: usize, seed: u64) -> (Vec<Hash>, Vec<Hash>) {
@@ -166,28 +167,21 @@ proptest! {
         issued_at in any::<i64>(),
         time in any::<i64>(),
     ) {
-        let r = if deprecate {
-            LogRecord::Deprecate {
-                deprecate: on,
-                name,
-                version,
-                message: text,
-                key_id: "0123456789ABCDEF".into(),
-                issued_at,
-                signature: "untrusted comment: x\nRWQ=\n".into(),
-                time_ms: time,
-            }
-        } else {
-            LogRecord::Yank {
-                yank: on,
-                name,
-                version,
-                reason: text,
-                key_id: "0123456789ABCDEF".into(),
-                issued_at,
-                signature: "untrusted comment: x\nRWQ=\n".into(),
-                time_ms: time,
-            }
+        let action = match (deprecate, on) {
+            (true, true) => ReleaseAction::Deprecate,
+            (true, false) => ReleaseAction::Undeprecate,
+            (false, true) => ReleaseAction::Yank,
+            (false, false) => ReleaseAction::Unyank,
+        };
+        let r = LogRecord::ReleaseStatement {
+            action,
+            name,
+            version,
+            text,
+            key_id: "0123456789ABCDEF".into(),
+            issued_at,
+            signature: "untrusted comment: x\nRWQ=\n".into(),
+            time_ms: time,
         };
         let bytes = r.to_bytes().unwrap();
         prop_assert_eq!(LogRecord::parse(&bytes).unwrap(), r);

@@ -16,6 +16,7 @@ mod official_errors;
 pub mod openapi;
 mod publish;
 pub mod rate_limit;
+mod release_statement;
 mod responses;
 mod router;
 mod search;

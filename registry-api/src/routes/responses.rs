@@ -3,13 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use protocol::api::ErrorBody;
+use protocol::api::{ErrorBody, OfficialErrorBody};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, ToSchema};
 
 /// One JSON error response (`ErrorBody`) with its description.
 fn error_response(description: &str) -> RefOr<Response> {
-    let schema = Ref::from_schema_name(ErrorBody::name());
+    error_response_of(ErrorBody::name().as_ref(), description)
+}
+
+fn error_response_of(schema_name: &str, description: &str) -> RefOr<Response> {
+    let schema = Ref::from_schema_name(schema_name);
     ResponseBuilder::new()
         .description(description)
         .content(
@@ -41,14 +45,13 @@ impl IntoResponses for WriteLimits {
     }
 }
 
-/// A signed statement about a release (yank, deprecate and their reverses) that does not
-/// hold. Routes with a further 400 case list their own 400 after this set.
+/// A signed statement about a release (yank, deprecate and their reverses) whose key or
+/// release is not there; each route says what its 400 means.
 pub(super) struct ReleaseStatementErrors;
 
 impl IntoResponses for ReleaseStatementErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         responses(&[
-            ("400", "Malformed, badly signed or stale statement"),
             ("403", "Key unknown, revoked, or not proven for this name"),
             ("404", "Unknown release"),
         ])
@@ -86,5 +89,24 @@ impl IntoResponses for LogProofErrors {
             ),
             ("404", "The log is smaller than the size asked for"),
         ])
+    }
+}
+
+/// The official version reads' failures, in the official error shape.
+pub(super) struct OfficialVersionErrors;
+
+impl IntoResponses for OfficialVersionErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let official = OfficialErrorBody::name();
+        [
+            ("400", "Invalid parameters"),
+            ("404", "Unknown server, or no such version of it"),
+        ]
+        .into_iter()
+        .map(|(status, description)| {
+            let response = error_response_of(official.as_ref(), description);
+            (status.to_string(), response)
+        })
+        .collect()
     }
 }

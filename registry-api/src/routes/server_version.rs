@@ -1,9 +1,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
-use protocol::api::{OfficialErrorBody, ServerResponse};
+use protocol::api::ServerResponse;
 use serde::Deserialize;
 
-use super::responses::ServerNameParam;
+use super::responses::{OfficialVersionErrors, ServerNameParam};
 use crate::error::Result;
 use crate::extract::ApiQuery;
 use crate::service::reads;
@@ -36,8 +36,7 @@ impl VersionQuery {
     ),
     responses(
         (status = 200, description = "The release", body = ServerResponse),
-        (status = 400, description = "Invalid parameters", body = OfficialErrorBody),
-        (status = 404, description = "Unknown server or version", body = OfficialErrorBody),
+        OfficialVersionErrors,
     )
 )]
 pub(super) async fn version(

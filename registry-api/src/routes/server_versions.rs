@@ -1,8 +1,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
-use protocol::api::{OfficialErrorBody, ServerList};
+use protocol::api::ServerList;
 
-use super::responses::ServerNameParam;
+use super::responses::{OfficialVersionErrors, ServerNameParam};
 use super::server_version::VersionQuery;
 use crate::error::Result;
 use crate::extract::ApiQuery;
@@ -20,8 +20,7 @@ use crate::state::AppState;
     ),
     responses(
         (status = 200, description = "All versions", body = ServerList),
-        (status = 400, description = "Invalid parameters", body = OfficialErrorBody),
-        (status = 404, description = "Unknown server", body = OfficialErrorBody),
+        OfficialVersionErrors,
     )
 )]
 pub(super) async fn versions(

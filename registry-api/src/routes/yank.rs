@@ -1,55 +1,26 @@
+//! `POST /v1/yank` and `POST /v1/unyank`: one statement, two directions (as crates.io's
+//! `modify_yank`).
+
 use axum::Json;
 use axum::extract::State;
-use protocol::api::{ReleaseInfo, YankRequest};
+use protocol::api::{ErrorBody, ReleaseInfo, YankRequest};
 
+use super::release_statement::release_statement_route;
 use super::responses::{ReleaseStatementErrors, WriteLimits};
 use crate::error::Result;
 use crate::extract::ApiJson;
 use crate::service::statements;
 use crate::state::AppState;
 
-/// Yank a release (a statement signed by a key proven for its name). It stays stored and
-/// readable, with the verdict `yanked` (`deleted` in the official status).
-#[utoipa::path(
-    post,
-    path = "/v1/yank",
-    tag = "registry",
-    request_body = YankRequest,
-    responses(
-        (status = 200, description = "Done", body = ReleaseInfo),
-        ReleaseStatementErrors,
-        WriteLimits,
-    )
-)]
-pub(super) async fn yank(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<YankRequest>,
-) -> Result<Json<ReleaseInfo>> {
-    modify_yank(state, req, true).await
+release_statement_route! {
+    /// Yank a release (a statement signed by a key proven for its name). It stays stored and
+    /// readable, with the verdict `yanked` (`deleted` in the official status).
+    yank: "/v1/yank", YankRequest, "Malformed, badly signed or stale statement"
+        => statements::set_yanked, true
 }
 
-/// Un-yank a release (a statement signed by a key proven for its name).
-#[utoipa::path(
-    post,
-    path = "/v1/unyank",
-    tag = "registry",
-    request_body = YankRequest,
-    responses(
-        (status = 200, description = "Done", body = ReleaseInfo),
-        ReleaseStatementErrors,
-        WriteLimits,
-    )
-)]
-pub(super) async fn unyank(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<YankRequest>,
-) -> Result<Json<ReleaseInfo>> {
-    modify_yank(state, req, false).await
-}
-
-/// Both directions are one service call (as crates.io's `modify_yank`).
-async fn modify_yank(state: AppState, req: YankRequest, yank: bool) -> Result<Json<ReleaseInfo>> {
-    Ok(Json(
-        statements::set_yanked(&state.db, &state.log, &req, yank).await?,
-    ))
+release_statement_route! {
+    /// Un-yank a release (a statement signed by a key proven for its name).
+    unyank: "/v1/unyank", YankRequest, "Malformed, badly signed or stale statement, or a reason given"
+        => statements::set_yanked, false
 }

@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::clock::rfc3339;
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::service::store_release::{self, ReleaseToStore};
 use crate::service::{latest, manifest_facts};
 
 /// Pre-release tag of crawled versions.
@@ -384,33 +385,17 @@ pub async fn store_record(db: &Db, rec: &RepoRecord) -> Result<()> {
             let facts = manifest_facts(&bytes)?;
             let server_name =
                 ServerName::from_str(&name).map_err(|e| Error::Internal(e.to_string()))?;
-            let server_id = db::servers::upsert(
-                &mut tx,
-                &db::servers::NewServer {
-                    name: &name,
-                    namespace: server_name.namespace().as_str(),
-                    description: facts.description.as_deref(),
-                    repository_url: facts.repository_url.as_deref(),
-                },
-                now,
-            )
-            .await?;
-            let release_sha = hex::encode(Sha256::digest(&bytes));
-            let inserted = db::releases::insert(
-                &mut tx,
-                &db::releases::NewRelease {
-                    server_id,
-                    version: &version,
-                    manifest: &bytes,
-                    manifest_sha256: &release_sha,
-                    signature: None,
-                    key_id: None,
-                    origin: ReleaseOrigin::Crawl.as_str(),
-                    packages: &facts.packages,
-                },
-                now,
-            )
-            .await?;
+            let release = ReleaseToStore {
+                name: &name,
+                namespace: server_name.namespace().as_str(),
+                version: &version,
+                bytes: &bytes,
+                facts: &facts,
+                signed: None,
+                origin: ReleaseOrigin::Crawl.as_str(),
+            };
+            let stored = store_release::store(&mut tx, &release, now).await?;
+            let (server_id, inserted) = (stored.server_id, stored.release_id);
             if let Some(release_id) = inserted {
                 // The scanner's findings are stored with every release (issue 7).
                 crate::service::scan::scan_and_store(&mut tx, release_id, &bytes, now).await?;

@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
+use crate::service::store_release::{self, ReleaseToStore, Stored};
 use crate::service::{latest, manifest_facts, scan};
 
 /// The seed data set: 358 server.json entries from the official MCP registry (MIT; see
@@ -99,33 +100,20 @@ pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Resul
         let facts = manifest_facts(&e.bytes)?;
         let name =
             ServerName::from_str(&e.name).map_err(|err| Error::BadRequest(err.to_string()))?;
-        let server_id = db::servers::upsert(
-            &mut tx,
-            &db::servers::NewServer {
-                name: &e.name,
-                namespace: name.namespace().as_str(),
-                description: facts.description.as_deref(),
-                repository_url: facts.repository_url.as_deref(),
-            },
-            now,
-        )
-        .await?;
-        let sha = hex::encode(Sha256::digest(&e.bytes));
-        let inserted = db::releases::insert(
-            &mut tx,
-            &db::releases::NewRelease {
-                server_id,
-                version: &e.version,
-                manifest: &e.bytes,
-                manifest_sha256: &sha,
-                signature: None,
-                key_id: None,
-                origin: origin.as_str(),
-                packages: &facts.packages,
-            },
-            now,
-        )
-        .await?;
+        let release = ReleaseToStore {
+            name: &e.name,
+            namespace: name.namespace().as_str(),
+            version: &e.version,
+            bytes: &e.bytes,
+            facts: &facts,
+            signed: None,
+            origin: origin.as_str(),
+        };
+        let Stored {
+            server_id,
+            release_id: inserted,
+            manifest_sha256: sha,
+        } = store_release::store(&mut tx, &release, now).await?;
         if let Some(release_id) = inserted {
             report.added += 1;
             scan::store(&mut tx, release_id, release_scan, now).await?;

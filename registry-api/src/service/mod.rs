@@ -16,6 +16,7 @@ pub mod scan;
 pub mod search;
 pub mod search_request;
 pub mod statements;
+pub mod store_release;
 pub mod views;
 
 use protocol::PackageRef;

@@ -8,6 +8,7 @@ use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::service::log::{self as tlog, Log};
 use crate::service::statements::{covering_grant, live_key, parse_signature, verify};
+use crate::service::store_release::{self, ReleaseToStore};
 use crate::service::{latest, manifest_facts, scan, views};
 
 /// The exact manifest bytes of a request.
@@ -52,36 +53,20 @@ pub async fn publish(db: &Db, log: &Log, req: &PublishRequest) -> Result<Release
 
     let now = db.now_ms();
     let mut tx = db.begin().await?;
-    let server_id = db::servers::upsert(
-        &mut tx,
-        &db::servers::NewServer {
-            name: &name,
-            namespace: &namespace,
-            description: facts.description.as_deref(),
-            repository_url: facts.repository_url.as_deref(),
-        },
-        now,
-    )
-    .await?;
+    let release = ReleaseToStore {
+        name: &name,
+        namespace: &namespace,
+        version: &version,
+        bytes: &bytes,
+        facts: &facts,
+        signed: Some((&req.signature, &key.key_id)),
+        origin: "publish",
+    };
+    let stored = store_release::store(&mut tx, &release, now).await?;
+    let (server_id, inserted, sha) = (stored.server_id, stored.release_id, stored.manifest_sha256);
     if let Some(repository_id) = grant.proof_repository_id {
         db::servers::set_github_repository_id(&mut tx, server_id, repository_id).await?;
     }
-    let sha = manifest.sha256_hex();
-    let inserted = db::releases::insert(
-        &mut tx,
-        &db::releases::NewRelease {
-            server_id,
-            version: &version,
-            manifest: &bytes,
-            manifest_sha256: &sha,
-            signature: Some(&req.signature),
-            key_id: Some(&key.key_id),
-            origin: "publish",
-            packages: &facts.packages,
-        },
-        now,
-    )
-    .await?;
     let Some(release_id) = inserted else {
         return Err(Error::AlreadyExists(format!(
             "{name}@{version} exists already and releases are immutable (also after a yank): \

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use protocol::api::{DeprecateRequest, ReleaseInfo, Statement, YankRequest};
 use protocol::formats::STATEMENT_MAX_SKEW_SECS;
 use protocol::grant;
-use protocol::log::LogRecord;
+use protocol::log::{LogRecord, ReleaseAction};
 use protocol::{PublicKey, Signature};
 
 use crate::db::keys::{GrantRow, KeyRow};
@@ -109,32 +109,20 @@ pub enum ReleaseChange<'a> {
 }
 
 impl<'a> ReleaseChange<'a> {
+    /// The leaf's action and the maintainer's text (a yank's reason, a deprecation's message).
+    fn action(self) -> (ReleaseAction, Option<&'a str>) {
+        match self {
+            ReleaseChange::Yank(reason) => (ReleaseAction::Yank, reason),
+            ReleaseChange::Unyank => (ReleaseAction::Unyank, None),
+            ReleaseChange::Deprecate(message) => (ReleaseAction::Deprecate, message),
+            ReleaseChange::Undeprecate => (ReleaseAction::Undeprecate, None),
+        }
+    }
+
     /// The statement the maintainer signed.
     fn statement(self, name: &'a str, version: &'a str, issued_at: i64) -> Statement<'a> {
-        match self {
-            ReleaseChange::Yank(reason) => Statement::Yank {
-                name,
-                version,
-                reason,
-                issued_at,
-            },
-            ReleaseChange::Unyank => Statement::Unyank {
-                name,
-                version,
-                issued_at,
-            },
-            ReleaseChange::Deprecate(message) => Statement::Deprecate {
-                name,
-                version,
-                message,
-                issued_at,
-            },
-            ReleaseChange::Undeprecate => Statement::Undeprecate {
-                name,
-                version,
-                issued_at,
-            },
-        }
+        let (action, text) = self.action();
+        action.statement(name, version, text, issued_at)
     }
 
     /// The row as it will be once the change applies (to tell whether the status changes).
@@ -158,7 +146,7 @@ impl<'a> ReleaseChange<'a> {
     }
 
     fn is_yank(self) -> bool {
-        matches!(self, ReleaseChange::Yank(_) | ReleaseChange::Unyank)
+        self.action().0.is_yank()
     }
 
     /// The log leaf recording the statement.
@@ -169,35 +157,16 @@ impl<'a> ReleaseChange<'a> {
         signed: &SignedStatement<'_>,
         now_ms: i64,
     ) -> LogRecord {
-        let (name, version, key_id) = (row.name.clone(), row.version.clone(), key_id.to_string());
-        let (issued_at, signature) = (signed.issued_at, signed.signature.to_string());
-        match self {
-            ReleaseChange::Yank(_) | ReleaseChange::Unyank => LogRecord::Yank {
-                yank: matches!(self, ReleaseChange::Yank(_)),
-                name,
-                version,
-                reason: match self {
-                    ReleaseChange::Yank(r) => r.map(str::to_string),
-                    _ => None,
-                },
-                key_id,
-                issued_at,
-                signature,
-                time_ms: now_ms,
-            },
-            ReleaseChange::Deprecate(_) | ReleaseChange::Undeprecate => LogRecord::Deprecate {
-                deprecate: matches!(self, ReleaseChange::Deprecate(_)),
-                name,
-                version,
-                message: match self {
-                    ReleaseChange::Deprecate(m) => m.map(str::to_string),
-                    _ => None,
-                },
-                key_id,
-                issued_at,
-                signature,
-                time_ms: now_ms,
-            },
+        let (action, text) = self.action();
+        LogRecord::ReleaseStatement {
+            action,
+            name: row.name.clone(),
+            version: row.version.clone(),
+            text: text.map(str::to_string),
+            key_id: key_id.to_string(),
+            issued_at: signed.issued_at,
+            signature: signed.signature.to_string(),
+            time_ms: now_ms,
         }
     }
 }

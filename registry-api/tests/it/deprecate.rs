@@ -183,10 +183,10 @@ async fn deprecate_shows_in_official_meta_and_verdict_and_is_logged() {
             .iter()
             .find(|r| r.kind() == "deprecate")
             .expect("a deprecate leaf");
-        let LogRecord::Deprecate {
+        let LogRecord::ReleaseStatement {
             name,
             version,
-            message,
+            text: message,
             key_id,
             issued_at,
             signature,

@@ -1,7 +1,7 @@
 //! `/log`: the latest signed checkpoint and the most recent entries.
 
 use leptos::prelude::*;
-use protocol::log::LogRecord;
+use protocol::log::{LogRecord, ReleaseAction};
 
 use crate::layout::{document, server_href};
 use crate::{LOG_PAGE_ENTRIES, SiteData, SiteError};
@@ -28,13 +28,20 @@ fn describe(kind: &str, record: &str) -> (String, Option<String>) {
             None,
         ),
         Ok(LogRecord::KeyRevoke { key_id, .. }) => (format!("key {key_id} revoked"), None),
-        Ok(LogRecord::Yank {
-            yank,
+        Ok(LogRecord::ReleaseStatement {
+            action: action @ (ReleaseAction::Yank | ReleaseAction::Unyank),
             name,
             version,
             ..
         }) => (
-            format!("{} {name}@{version}", if yank { "yank" } else { "un-yank" }),
+            format!(
+                "{} {name}@{version}",
+                if action == ReleaseAction::Yank {
+                    "yank"
+                } else {
+                    "un-yank"
+                }
+            ),
             Some(name),
         ),
         _ => (kind.to_string(), None),
