@@ -284,7 +284,8 @@ async fn assets_and_page_sizes() {
         let (status, h, css) = page(app, "/static/site.css").await;
         assert_eq!(status, StatusCode::OK);
         assert!(h[CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
-        assert!(css.contains("prefers-color-scheme: dark"));
+        // Dark when the system is (the palette is light-dark() pairs), unless the visitor chose.
+        assert!(css.contains("color-scheme: light dark") && css.contains("light-dark("));
         let (status, h, js) = page(app, "/static/site.js").await;
         assert_eq!(status, StatusCode::OK);
         assert!(
