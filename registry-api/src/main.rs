@@ -178,10 +178,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let bytes = std::fs::read(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let state = registry::open(&cli.config, false).await?;
-            let report =
-                registry::service::import::import_bytes(&state.db, &bytes, ReleaseOrigin::Import)
-                    .await?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} importing [{bar:40}] {pos}/{len} releases ({per_sec}, {eta} left)",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                .progress_chars("=> "),
+            );
+            let report = registry::service::import::import_with_progress(
+                &state.db,
+                &bytes,
+                ReleaseOrigin::Import,
+                &|done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                },
+            )
+            .await;
+            bar.finish_and_clear();
             state.db.close().await;
+            let report = report?;
             println!(
                 "imported {}: {} added, {} already there",
                 file.display(),

@@ -6,6 +6,7 @@
 
 pub mod artifacts;
 pub mod crawl;
+pub mod import_batch;
 pub mod keys;
 pub mod log;
 pub mod meta;

@@ -3,15 +3,20 @@
 
 use std::str::FromStr;
 
-use protocol::api::ReleaseOrigin;
+use std::collections::{HashMap, HashSet};
+
+use protocol::api::{ReleaseOrigin, ReleaseScan};
 use protocol::{ServerName, Version};
+use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::db::{self, Db};
+use crate::db::import_batch::{self, ServerShown};
+use crate::db::releases::NewRelease;
+use crate::db::servers::NewServer;
+use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
-use crate::service::store_release::{self, ReleaseToStore, Stored};
-use crate::service::{latest, manifest_facts, scan};
+use crate::service::{ManifestFacts, latest, manifest_facts, scan};
 
 /// The seed data set: 358 server.json entries from the official MCP registry (MIT; see
 /// seed/README.md).
@@ -85,51 +90,192 @@ fn parse_entries(bytes: &[u8]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// Entries stored per round of statements (a few statements per chunk, not per release).
+const CHUNK: usize = 500;
+
+/// An entry with everything that needs no database worked out (in parallel).
+struct Prepared {
+    entry: Entry,
+    namespace: String,
+    facts: ManifestFacts,
+    scan: ReleaseScan,
+    sha256: String,
+}
+
+fn prepare(entry: Entry) -> Result<Prepared> {
+    let name = ServerName::from_str(&entry.name).map_err(|e| Error::BadRequest(e.to_string()))?;
+    Ok(Prepared {
+        namespace: name.namespace().as_str().to_string(),
+        facts: manifest_facts(&entry.bytes)?,
+        // The scanner's findings are stored with each release.
+        scan: scan::scan_bytes(&entry.bytes),
+        sha256: hex::encode(Sha256::digest(&entry.bytes)),
+        entry,
+    })
+}
+
 /// Imports a file (object or array); idempotent.
 pub async fn import_bytes(db: &Db, bytes: &[u8], origin: ReleaseOrigin) -> Result<ImportReport> {
+    import_with_progress(db, bytes, origin, &|_, _| {}).await
+}
+
+/// [`import_bytes`], calling `progress(entries done, entries)` as it goes. One transaction:
+/// a failure stores nothing.
+pub async fn import_with_progress(
+    db: &Db,
+    bytes: &[u8],
+    origin: ReleaseOrigin,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<ImportReport> {
     let entries = parse_entries(bytes)?;
-    // Scanned before the transaction: the scanner's findings are stored with each release.
-    let scans: Vec<_> = entries.iter().map(|e| scan::scan_bytes(&e.bytes)).collect();
+    let total = entries.len() as u64;
+    let prepared: Vec<Prepared> = entries
+        .into_par_iter()
+        .map(prepare)
+        .collect::<Result<_>>()?;
     let mut report = ImportReport::default();
+    // The first entry of each name@version in the file; later ones are compared with it.
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
     let now = db.now_ms();
     let mut tx = db.begin().await?;
-    for (i, (e, release_scan)) in entries.iter().zip(&scans).enumerate() {
-        if i > 0 && i % 1000 == 0 {
-            tracing::info!(done = i, total = entries.len(), "importing");
-        }
-        let facts = manifest_facts(&e.bytes)?;
-        let name =
-            ServerName::from_str(&e.name).map_err(|err| Error::BadRequest(err.to_string()))?;
-        let release = ReleaseToStore {
-            name: &e.name,
-            namespace: name.namespace().as_str(),
-            version: &e.version,
-            bytes: &e.bytes,
-            facts: &facts,
-            signed: None,
-            origin: origin.as_str(),
-        };
-        let Stored {
-            server_id,
-            release_id: inserted,
-            manifest_sha256: sha,
-        } = store_release::store(&mut tx, &release, now).await?;
-        if let Some(release_id) = inserted {
-            report.added += 1;
-            scan::store(&mut tx, release_id, release_scan, now).await?;
-            latest::refresh_after_insert(&mut tx, server_id, release_id, &facts, now).await?;
-        } else {
-            // Within one transaction the row is visible to us, before or after other writers.
-            let existing = db::releases::sha_of(&mut tx, server_id, &e.version).await?;
-            if existing.as_deref() == Some(sha.as_str()) {
-                report.unchanged += 1;
-            } else {
-                report.conflicting.push(format!("{}@{}", e.name, e.version));
-            }
-        }
+    let mut done = 0;
+    for chunk in prepared.chunks(CHUNK) {
+        let fresh: Vec<&Prepared> = chunk
+            .iter()
+            .filter(|p| {
+                let key = (p.entry.name.clone(), p.entry.version.clone());
+                match seen.get(&key) {
+                    Some(first) => {
+                        report.count_existing(&p.entry, first == &p.sha256);
+                        false
+                    }
+                    None => {
+                        seen.insert(key, p.sha256.clone());
+                        true
+                    }
+                }
+            })
+            .collect();
+        store_chunk(&mut tx, &fresh, origin, now, &mut report).await?;
+        done += chunk.len() as u64;
+        progress(done, total);
     }
     tx.commit().await?;
     Ok(report)
+}
+
+impl ImportReport {
+    fn count_existing(&mut self, entry: &Entry, same_bytes: bool) {
+        if same_bytes {
+            self.unchanged += 1;
+        } else {
+            self.conflicting
+                .push(format!("{}@{}", entry.name, entry.version));
+        }
+    }
+}
+
+/// Stores a chunk of entries with distinct name@version: the servers, the releases that are
+/// new (with their packages and scans), then which release of each server is latest.
+async fn store_chunk(
+    tx: &mut Tx,
+    chunk: &[&Prepared],
+    origin: ReleaseOrigin,
+    now: i64,
+    report: &mut ImportReport,
+) -> Result<()> {
+    // Servers: the first entry of a name says what a new server row shows.
+    let mut servers = Vec::new();
+    let mut names = HashSet::new();
+    for p in chunk {
+        if names.insert(p.entry.name.as_str()) {
+            servers.push(NewServer {
+                name: &p.entry.name,
+                namespace: &p.namespace,
+                description: p.facts.description.as_deref(),
+                repository_url: p.facts.repository_url.as_deref(),
+            });
+        }
+    }
+    let shown = import_batch::upsert_servers(tx, &servers, now).await?;
+    let server_of = |p: &Prepared| -> Result<&ServerShown> {
+        shown.get(&p.entry.name).ok_or_else(|| {
+            Error::Internal(format!("the upsert of {} returned no row", p.entry.name))
+        })
+    };
+    let mut releases = Vec::with_capacity(chunk.len());
+    for p in chunk {
+        releases.push(NewRelease {
+            server_id: server_of(p)?.id,
+            version: &p.entry.version,
+            manifest: &p.entry.bytes,
+            manifest_sha256: &p.sha256,
+            signature: None,
+            key_id: None,
+            origin: origin.as_str(),
+            packages: &p.facts.packages,
+        });
+    }
+    let inserted = import_batch::insert_releases(tx, &releases, now).await?;
+    // Each entry with its server and, when it was stored now, its release id.
+    let placed: Vec<(&Prepared, &ServerShown, Option<i64>)> = chunk
+        .iter()
+        .map(|p| {
+            let server = server_of(p)?;
+            let id = inserted.get(&(server.id, p.entry.version.clone())).copied();
+            Ok((*p, server, id))
+        })
+        .collect::<Result<_>>()?;
+
+    // Versions stored before: unchanged or conflicting.
+    let existing: Vec<(i64, &str)> = placed
+        .iter()
+        .filter(|(_, _, id)| id.is_none())
+        .map(|(p, server, _)| (server.id, p.entry.version.as_str()))
+        .collect();
+    let stored = import_batch::stored_shas(tx, &existing).await?;
+    let mut scans = Vec::new();
+    for (p, server, id) in &placed {
+        match id {
+            Some(id) => scans.push(scan::scan_row(*id, &p.scan)?),
+            None => {
+                let key = (server.id, p.entry.version.clone());
+                report.count_existing(&p.entry, stored.get(&key) == Some(&p.sha256));
+            }
+        }
+    }
+    report.added += inserted.len();
+    import_batch::upsert_scans(tx, &scans, now).await?;
+
+    // Latest, for the servers that got a release; a new latest shows what it says.
+    let mut touched: Vec<i64> = inserted.keys().map(|(server_id, _)| *server_id).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let versions = import_batch::versions_of(tx, &touched).await?;
+    let latest: HashMap<i64, i64> = versions
+        .iter()
+        .filter_map(|(server_id, rs)| latest::pick(rs).map(|id| (*server_id, id)))
+        .collect();
+    let latest_ids: Vec<i64> = touched
+        .iter()
+        .filter_map(|s| latest.get(s).copied())
+        .collect();
+    import_batch::set_latest(tx, &touched, &latest_ids, now).await?;
+    for (p, server, id) in &placed {
+        let is_new_latest = id.is_some() && latest.get(&server.id) == id.as_ref();
+        let differs = server.description != p.facts.description
+            || server.repository_url != p.facts.repository_url;
+        if is_new_latest && differs {
+            db::servers::set_display(
+                tx,
+                server.id,
+                p.facts.description.as_deref(),
+                p.facts.repository_url.as_deref(),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the embedded seed data set unless this exact seed was loaded before.

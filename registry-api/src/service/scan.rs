@@ -58,25 +58,25 @@ fn to_usize(n: i64) -> usize {
     usize::try_from(n).unwrap_or(0)
 }
 
-/// Stores the scan of a release inside the transaction that stores the release.
-pub async fn store(tx: &mut Tx, release_id: i64, scan: &ReleaseScan, now_ms: i64) -> Result<()> {
+/// The stored row of a release's scan.
+pub fn scan_row(release_id: i64, scan: &ReleaseScan) -> Result<ScanRow> {
     let findings = serde_json::to_string(&scan.findings)
         .map_err(|e| Error::Internal(format!("cannot serialize scanner findings: {e}")))?;
-    db::scans::upsert(
-        tx,
-        &ScanRow {
-            release_id,
-            scanner_version: i64::from(scan.summary.scanner_version),
-            tools: to_i64(scan.summary.tools),
-            high: to_i64(scan.summary.high),
-            warning: to_i64(scan.summary.warning),
-            info: to_i64(scan.summary.info),
-            findings,
-            truncated: scan.truncated,
-        },
-        now_ms,
-    )
-    .await
+    Ok(ScanRow {
+        release_id,
+        scanner_version: i64::from(scan.summary.scanner_version),
+        tools: to_i64(scan.summary.tools),
+        high: to_i64(scan.summary.high),
+        warning: to_i64(scan.summary.warning),
+        info: to_i64(scan.summary.info),
+        findings,
+        truncated: scan.truncated,
+    })
+}
+
+/// Stores the scan of a release inside the transaction that stores the release.
+pub async fn store(tx: &mut Tx, release_id: i64, scan: &ReleaseScan, now_ms: i64) -> Result<()> {
+    db::scans::upsert(tx, &scan_row(release_id, scan)?, now_ms).await
 }
 
 /// Scans and stores a release in one step (for callers that hold the bytes inside their

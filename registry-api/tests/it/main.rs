@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod crawl;
 mod deprecate;
+mod import;
 mod log;
 mod migrations;
 mod publish;
