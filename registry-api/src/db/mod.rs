@@ -11,6 +11,7 @@ pub mod keys;
 pub mod log;
 pub mod meta;
 pub mod operator;
+mod placeholders;
 pub mod releases;
 pub mod scans;
 pub mod search;

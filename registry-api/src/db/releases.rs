@@ -1,8 +1,11 @@
 //! `releases` and `release_packages`: one immutable row per (server, version).
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::placeholders::{MAX_ROWS, bind_rows, tuples};
 use super::{Db, Tx};
 use crate::error::Result;
 
@@ -126,36 +129,70 @@ pub struct NewRelease<'a> {
 /// Inserts a release; `None` when the (server, version) exists already (releases are
 /// immutable: the existing row is left as it is).
 pub async fn insert(tx: &mut Tx, r: &NewRelease<'_>, now_ms: i64) -> Result<Option<i64>> {
-    let row = sqlx::query(
-        "INSERT INTO releases (server_id, version, manifest, manifest_sha256, signature, key_id, \
-         origin, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
-         ON CONFLICT (server_id, version) DO NOTHING RETURNING id",
-    )
-    .bind(r.server_id)
-    .bind(r.version)
-    .bind(r.manifest.to_vec())
-    .bind(r.manifest_sha256)
-    .bind(r.signature)
-    .bind(r.key_id)
-    .bind(r.origin)
-    .bind(now_ms)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get("id")?;
-    for (registry_type, identifier, version) in r.packages {
-        sqlx::query(
-            "INSERT INTO release_packages (release_id, registry_type, identifier, version) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(registry_type)
-        .bind(identifier)
-        .bind(version)
-        .execute(&mut **tx)
-        .await?;
+    let inserted = insert_many(tx, std::slice::from_ref(r), now_ms).await?;
+    Ok(inserted.get(&(r.server_id, r.version.to_string())).copied())
+}
+
+/// [`insert`] for many releases (distinct (server, version)): the ids of the rows inserted by
+/// (server id, version); versions stored before are left as they are.
+pub async fn insert_many(
+    tx: &mut Tx,
+    releases: &[NewRelease<'_>],
+    now_ms: i64,
+) -> Result<HashMap<(i64, String), i64>> {
+    if releases.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(Some(id))
+    let sql = format!(
+        "INSERT INTO releases (server_id, version, manifest, manifest_sha256, signature, key_id, \
+         origin, published_at, updated_at) VALUES {} \
+         ON CONFLICT (server_id, version) DO NOTHING RETURNING id, server_id, version",
+        tuples(releases.len(), 9)
+    );
+    let q = bind_rows(&sql, releases, |q, r| {
+        q.bind(r.server_id)
+            .bind(r.version)
+            .bind(r.manifest.to_vec())
+            .bind(r.manifest_sha256)
+            .bind(r.signature)
+            .bind(r.key_id)
+            .bind(r.origin)
+            .bind(now_ms)
+            .bind(now_ms)
+    });
+    let rows = q.fetch_all(&mut **tx).await?;
+    let mut inserted = HashMap::with_capacity(rows.len());
+    for r in &rows {
+        inserted.insert(
+            (r.try_get("server_id")?, r.try_get("version")?),
+            r.try_get("id")?,
+        );
+    }
+    let packages: Vec<(i64, &(String, String, String))> = releases
+        .iter()
+        .filter_map(|r| {
+            inserted
+                .get(&(r.server_id, r.version.to_string()))
+                .map(|id| (*id, r))
+        })
+        .flat_map(|(id, r)| r.packages.iter().map(move |p| (id, p)))
+        .collect();
+    for chunk in packages.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO release_packages (release_id, registry_type, identifier, version) VALUES {}",
+            tuples(chunk.len(), 4)
+        );
+        let mut q = sqlx::query(&sql);
+        for (id, (registry_type, identifier, version)) in chunk {
+            q = q
+                .bind(*id)
+                .bind(registry_type)
+                .bind(identifier)
+                .bind(version);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(inserted)
 }
 
 /// (id, version, yanked) of every release of a server, inside a write transaction.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+use super::placeholders::{bind_rows, tuples};
 use super::{Db, Tx};
 use crate::error::Result;
 
@@ -24,25 +25,35 @@ pub struct ScanRow {
 
 /// Stores (or replaces) the scan of a release.
 pub async fn upsert(tx: &mut Tx, s: &ScanRow, now_ms: i64) -> Result<()> {
-    sqlx::query(
+    upsert_many(tx, std::slice::from_ref(s), now_ms).await
+}
+
+/// [`upsert`] for many releases.
+pub async fn upsert_many(tx: &mut Tx, scans: &[ScanRow], now_ms: i64) -> Result<()> {
+    if scans.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
         "INSERT INTO release_scans (release_id, scanner_version, tools, high, warning, info, \
-         findings, truncated, scanned_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         findings, truncated, scanned_at) VALUES {} \
          ON CONFLICT (release_id) DO UPDATE SET scanner_version = excluded.scanner_version, \
          tools = excluded.tools, high = excluded.high, warning = excluded.warning, \
          info = excluded.info, findings = excluded.findings, truncated = excluded.truncated, \
          scanned_at = excluded.scanned_at",
-    )
-    .bind(s.release_id)
-    .bind(s.scanner_version)
-    .bind(s.tools)
-    .bind(s.high)
-    .bind(s.warning)
-    .bind(s.info)
-    .bind(&s.findings)
-    .bind(i64::from(s.truncated))
-    .bind(now_ms)
-    .execute(&mut **tx)
-    .await?;
+        tuples(scans.len(), 9)
+    );
+    let q = bind_rows(&sql, scans, |q, s| {
+        q.bind(s.release_id)
+            .bind(s.scanner_version)
+            .bind(s.tools)
+            .bind(s.high)
+            .bind(s.warning)
+            .bind(s.info)
+            .bind(&s.findings)
+            .bind(i64::from(s.truncated))
+            .bind(now_ms)
+    });
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 

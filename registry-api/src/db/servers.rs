@@ -1,10 +1,13 @@
 //! `servers`: one row per server name.
 
+use std::collections::HashMap;
+
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::placeholders::{bind_rows, tuples};
 use super::{Db, Tx};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct ServerRow {
@@ -40,20 +43,54 @@ pub struct NewServer<'a> {
 /// write transaction about a server: it takes the row lock (PostgreSQL) or the write lock
 /// (SQLite), so concurrent writes to one server are serialized from here on.
 pub async fn upsert(tx: &mut Tx, s: &NewServer<'_>, now_ms: i64) -> Result<i64> {
-    let row = sqlx::query(
+    let rows = upsert_many(tx, std::slice::from_ref(s), now_ms).await?;
+    rows.get(s.name)
+        .map(|r| r.id)
+        .ok_or_else(|| Error::Internal(format!("the upsert of {} returned no row", s.name)))
+}
+
+/// What a server row shows, as the upsert found or made it.
+#[derive(Debug, Clone)]
+pub struct ServerShown {
+    pub id: i64,
+    pub description: Option<String>,
+    pub repository_url: Option<String>,
+}
+
+/// [`upsert`] for many servers (distinct names): name → the row.
+pub async fn upsert_many(
+    tx: &mut Tx,
+    servers: &[NewServer<'_>],
+    now_ms: i64,
+) -> Result<HashMap<String, ServerShown>> {
+    if servers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
         "INSERT INTO servers (name, namespace, description, repository_url, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at \
-         RETURNING id",
-    )
-    .bind(s.name)
-    .bind(s.namespace)
-    .bind(s.description)
-    .bind(s.repository_url)
-    .bind(now_ms)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(row.try_get("id")?)
+         VALUES {} ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at \
+         RETURNING id, name, description, repository_url",
+        tuples(servers.len(), 6)
+    );
+    let q = bind_rows(&sql, servers, |q, s| {
+        q.bind(s.name)
+            .bind(s.namespace)
+            .bind(s.description)
+            .bind(s.repository_url)
+            .bind(now_ms)
+            .bind(now_ms)
+    });
+    let rows = q.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|r| {
+            let shown = ServerShown {
+                id: r.try_get("id")?,
+                description: r.try_get("description")?,
+                repository_url: r.try_get("repository_url")?,
+            };
+            Ok((r.try_get("name")?, shown))
+        })
+        .collect()
 }
 
 /// Sets the description and repository shown for the server (from its latest release).

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::db::import_batch::{self, ServerShown};
+use crate::db::import_batch;
 use crate::db::releases::NewRelease;
 use crate::db::servers::NewServer;
+use crate::db::servers::ServerShown;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
 use crate::service::{ManifestFacts, latest, manifest_facts, scan};
@@ -197,7 +198,7 @@ async fn store_chunk(
             });
         }
     }
-    let shown = import_batch::upsert_servers(tx, &servers, now).await?;
+    let shown = db::servers::upsert_many(tx, &servers, now).await?;
     let server_of = |p: &Prepared| -> Result<&ServerShown> {
         shown.get(&p.entry.name).ok_or_else(|| {
             Error::Internal(format!("the upsert of {} returned no row", p.entry.name))
@@ -216,7 +217,7 @@ async fn store_chunk(
             packages: &p.facts.packages,
         });
     }
-    let inserted = import_batch::insert_releases(tx, &releases, now).await?;
+    let inserted = db::releases::insert_many(tx, &releases, now).await?;
     // Each entry with its server and, when it was stored now, its release id.
     let placed: Vec<(&Prepared, &ServerShown, Option<i64>)> = chunk
         .iter()
@@ -245,7 +246,7 @@ async fn store_chunk(
         }
     }
     report.added += inserted.len();
-    import_batch::upsert_scans(tx, &scans, now).await?;
+    db::scans::upsert_many(tx, &scans, now).await?;
 
     // Latest, for the servers that got a release; a new latest shows what it says.
     let mut touched: Vec<i64> = inserted.keys().map(|(server_id, _)| *server_id).collect();
