@@ -13,6 +13,7 @@ mod crawl;
 mod deprecate;
 mod log;
 mod migrations;
+mod provenance;
 mod publish;
 mod reads;
 mod scan;
