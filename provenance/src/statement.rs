@@ -66,7 +66,7 @@ impl Statement {
 
     /// Refuses unless a subject is named `name` and carries exactly `digest`.
     pub(crate) fn require_subject(&self, name: &str, digest: &Digest) -> Result<(), Error> {
-        let Some(subject) = self.subject.iter().find(|s| s.name == name) else {
+        let Some(subject) = self.subject.iter().find(|s| same_subject(&s.name, name)) else {
             let found = self
                 .subject
                 .iter()
@@ -210,6 +210,13 @@ impl SlsaV02 {
     }
 }
 
+/// Subject names are equal, reading an npm scope's `@` the same whether percent-encoded (as the
+/// package-URL spec writes it, `pkg:npm/%40scope/name`) or not.
+fn same_subject(a: &str, b: &str) -> bool {
+    let decode = |n: &str| n.replacen("pkg:npm/%40", "pkg:npm/@", 1);
+    a == b || decode(a) == decode(b)
+}
+
 fn git_commit(digest: &BTreeMap<String, String>) -> Result<String, Error> {
     let commit = digest
         .get("gitCommit")
@@ -223,4 +230,29 @@ fn git_commit(digest: &BTreeMap<String, String>) -> Result<String, Error> {
         )));
     }
     Ok(commit.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoped_npm_subjects_match_encoded_or_not() {
+        assert!(same_subject(
+            "pkg:npm/%40sigstore/cli@1.0.0",
+            "pkg:npm/@sigstore/cli@1.0.0"
+        ));
+        assert!(same_subject(
+            "pkg:npm/sigstore@5.0.0",
+            "pkg:npm/sigstore@5.0.0"
+        ));
+        assert!(!same_subject(
+            "pkg:npm/%40sigstore/cli@1.0.0",
+            "pkg:npm/sigstore/cli@1.0.0"
+        ));
+        assert!(!same_subject(
+            "pkg:npm/sigstore@5.0.0",
+            "pkg:npm/sigstore@5.0.1"
+        ));
+    }
 }

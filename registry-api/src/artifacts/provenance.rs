@@ -7,6 +7,7 @@
 //! names (npm's `dist.attestations.url`): where the registry looks is its operator's setting.
 //! Not yet stored or scheduled: [`check`] answers one package; the caller decides what to keep.
 
+use protocol::trust::{AttestedPackage, ProvenanceFacts, Reason, ReasonCode};
 use provenance::{Digest, ExpectedSource, NpmPackage, Provenance, PypiFile, TrustRoot};
 use serde_json::Value;
 
@@ -209,4 +210,37 @@ impl Outcome {
             Self::Temporary(m) => Self::Temporary(label(m)),
         }
     }
+}
+
+/// The trust facts of a release from the outcome of each of its packages (`package`, the plan's
+/// reference such as `npm:sigstore@5.0.0`): attested artifacts, and one `provenance_missing`
+/// reason for every package that is not. A temporary failure is missing for now; the caller
+/// keeps an earlier verdict rather than store it (temporary failures never downgrade).
+pub fn facts(outcomes: &[(String, Outcome)]) -> ProvenanceFacts {
+    let mut facts = ProvenanceFacts::default();
+    for (package, outcome) in outcomes {
+        match outcome {
+            Outcome::Attested(found) => {
+                facts.attested.extend(found.iter().map(|p| AttestedPackage {
+                    package: match package.split_once(':') {
+                        // A PyPI package is attested file by file.
+                        Some(("pypi", _)) => format!("pypi:{}", p.package),
+                        _ => package.clone(),
+                    },
+                    repository: p.repository.clone(),
+                    commit: p.commit.clone(),
+                    workflow: p.workflow.clone(),
+                    builder: p.builder.clone(),
+                    rekor_log_index: p.rekor_log_index,
+                }))
+            }
+            Outcome::Absent(why) | Outcome::Refused(why) | Outcome::Temporary(why) => {
+                facts.missing.push(Reason {
+                    code: ReasonCode::ProvenanceMissing,
+                    message: why.clone(),
+                });
+            }
+        }
+    }
+    facts
 }

@@ -2,9 +2,10 @@
 //! npm registry's attestations endpoint and PyPI's Integrity API serving the real fixtures of
 //! the `provenance` crate (npm `sigstore@5.0.0`, PyPI `pypi_attestations-0.0.19.tar.gz`).
 
+use protocol::trust::{self, ReasonCode, TrustFacts, TrustLevel};
 use provenance::TrustRoot;
 use registry::artifacts::Checker;
-use registry::artifacts::provenance::{Outcome, check};
+use registry::artifacts::provenance::{Outcome, check, facts};
 use serde_json::{Value, json};
 use testkit::packages::provenance::fixture;
 use testkit::packages::{FakeRegistries, Mode};
@@ -56,6 +57,21 @@ async fn sigstore_5_0_0_is_attested_from_its_repository() {
         found[0].workflow,
         ".github/workflows/release.yml@refs/heads/main"
     );
+    // As a trust fact, it makes the listed release attested, with the provenance as reasons.
+    let outcome = Outcome::Attested(found.clone());
+    let provenance = facts(&[("npm:sigstore@5.0.0".to_owned(), outcome)]);
+    let verdict = trust::compute(&TrustFacts {
+        known: true,
+        provenance: Some(provenance),
+        ..TrustFacts::default()
+    });
+    assert_eq!(verdict.level, TrustLevel::Attested);
+    let reason = verdict
+        .reasons
+        .iter()
+        .find(|r| r.code == ReasonCode::BuildProvenance)
+        .unwrap();
+    assert!(reason.message.contains("npm:sigstore@5.0.0 was built by CI from github.com/sigstore/sigstore-js at commit 7d2900e"), "{}", reason.message);
     // Only the configured registry was asked: the version document, then the attestations.
     let requests = reg.requests();
     assert!(
@@ -81,6 +97,13 @@ async fn another_repositorys_server_is_refused_with_the_reason() {
     };
     assert!(why.starts_with("npm:sigstore@5.0.0: "), "{why}");
     assert!(why.contains("github.com/octo/weather"), "{why}");
+    let provenance = facts(&[("npm:sigstore@5.0.0".to_owned(), Outcome::Refused(why))]);
+    let verdict = trust::compute(&TrustFacts {
+        known: true,
+        provenance: Some(provenance),
+        ..TrustFacts::default()
+    });
+    assert_eq!(verdict.level, TrustLevel::Listed, "never attested");
 }
 
 #[tokio::test]
