@@ -188,7 +188,7 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) trust: LogTrustArgs,
 
-    /// The lowest trust level to allow: listed, signed, verified or official.
+    /// The lowest trust level to allow: listed, attested, signed, verified or official.
     #[arg(long, value_name = "LEVEL", default_value = "signed")]
     pub(crate) min_level: String,
 
@@ -532,7 +532,7 @@ pub(crate) struct RunArgs {
     #[arg(long, env = "MCP_SIGN_REGISTRY", value_name = "URL")]
     pub(crate) registry: Option<String>,
 
-    /// With --registry: the lowest trust level to start (listed, signed, verified, official)
+    /// With --registry: the lowest trust level to start (listed, attested, signed, verified, official)
     /// [default: no floor, with a warning below signed].
     #[arg(long, value_name = "LEVEL", requires = "registry")]
     pub(crate) min_level: Option<String>,

@@ -72,6 +72,7 @@ fn badge_icon(level: TrustLevel) -> &'static str {
         TrustLevel::Official => "★",
         TrustLevel::Verified => "✔",
         TrustLevel::Signed => "✓",
+        TrustLevel::Attested => "◐",
         TrustLevel::Listed => "○",
         TrustLevel::Unknown => "?",
         TrustLevel::Yanked | TrustLevel::Revoked | TrustLevel::Malicious => "✕",
@@ -93,6 +94,12 @@ pub(crate) fn level_meaning(level: TrustLevel) -> &'static str {
         TrustLevel::Signed => {
             "The release manifest is signed by a key proven for the server's namespace (through \
              its GitHub repository or its domain), and the release is in the transparency log."
+        }
+        TrustLevel::Attested => {
+            "Listed, and every package carries Sigstore build provenance (npm SLSA provenance, \
+             PyPI PEP 740 attestations) that the registry checked: it was built by CI from the \
+             server's own repository, at the commit and by the workflow its reasons name. No \
+             maintainer's key vouches for the release itself."
         }
         TrustLevel::Listed => {
             "Known to the registry (seed data, crawler or an upstream registry) but without a \

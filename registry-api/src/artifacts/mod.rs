@@ -24,6 +24,7 @@ pub mod npm;
 pub mod oci;
 mod package_result;
 pub mod plan;
+pub mod provenance;
 pub mod pypi;
 mod release_check;
 mod scheduler;

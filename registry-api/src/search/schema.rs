@@ -11,7 +11,7 @@ use tantivy::tokenizer::{
 };
 
 /// Version of the index layout; an index written with another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Splits on everything that is not a letter or digit (`/ . - _ @` and spaces) and lower-cases:
 /// `io.github.owner/postgres-mcp_server` → `io github owner postgres mcp server`.

@@ -41,6 +41,8 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
         high_severity_findings: 0,
         tools_changed: None,
         publisher_vetted: row.publisher_vetted,
+        // Build provenance is not checked by the registry yet (issue 15, phase 3).
+        provenance: None,
     }
 }
 

@@ -14,6 +14,7 @@ mod deprecate;
 mod import;
 mod log;
 mod migrations;
+mod provenance;
 mod publish;
 mod reads;
 mod scan;

@@ -1,10 +1,11 @@
 //! Fake package registries on one local port, shaped like the real services: the npm registry
-//! (version documents and tarballs), PyPI's JSON API, and an OCI distribution registry (401 +
+//! (version documents, tarballs, attestations), PyPI's JSON and Integrity APIs, and an OCI distribution registry (401 +
 //! Bearer token auth, image indexes, manifests with their digests, config blobs behind a CDN
 //! redirect). Each can misbehave on demand (`Mode`).
 
 mod npm;
 mod oci;
+pub mod provenance;
 mod pypi;
 
 use std::collections::HashMap;
@@ -45,6 +46,10 @@ pub struct World {
     pub manifests: HashMap<String, (String, Vec<u8>)>,
     /// digest → bytes.
     pub blobs: HashMap<String, Vec<u8>>,
+    /// "name@version" → npm attestations document (`/-/npm/v1/attestations/...`).
+    pub attestations: HashMap<String, Vec<u8>>,
+    /// "project/version/filename" → PEP 740 provenance object (PyPI's Integrity API).
+    pub provenance: HashMap<String, Vec<u8>>,
     /// Requests seen, for asserting what was fetched.
     pub requests: Vec<String>,
 }
@@ -62,6 +67,10 @@ impl FakeRegistries {
             .route("/npm/{*path}", get(npm::doc))
             .route("/npm-tarballs/{file}", get(npm::tarball))
             .route("/pypi/{name}/{version}/json", get(pypi::doc))
+            .route(
+                "/integrity/{project}/{version}/{filename}/provenance",
+                get(provenance::pypi_provenance),
+            )
             .route("/token", get(oci::token))
             .route("/v2/{*path}", get(oci::distribution))
             .route("/cdn/{digest}", get(oci::cdn_blob))

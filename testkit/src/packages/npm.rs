@@ -78,6 +78,10 @@ pub(super) async fn doc(
     if let Some(r) = misbehave(&world, &format!("/npm/{path}")).await {
         return r;
     }
+    // Sigstore attestations: `/-/npm/v1/attestations/NAME@VERSION`.
+    if let Some(spec) = path.strip_prefix("-/npm/v1/attestations/") {
+        return super::provenance::npm_attestations(&world, spec).await;
+    }
     let w = world.lock().unwrap();
     // The packument, `GET /@scope%2fname`: every version and the `latest` dist-tag.
     let prefix = format!("{path}@");

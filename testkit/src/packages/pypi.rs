@@ -66,6 +66,35 @@ impl FakeRegistries {
         w.pypi.insert(format!("{name}@{version}"), doc);
         sha
     }
+
+    /// Publishes a PyPI release with exactly `files` (name, bytes), as `/pypi/NAME/VERSION/json`
+    /// lists them.
+    pub fn add_pypi_files(
+        &self,
+        name: &str,
+        version: &str,
+        readme: &str,
+        files: &[(&str, Vec<u8>)],
+    ) {
+        let mut w = self.world.lock().unwrap();
+        let urls: Vec<_> = files
+            .iter()
+            .map(|(filename, bytes)| {
+                json!({
+                    "digests": {"sha256": Sha256Digest::of(bytes).to_string()},
+                    "filename": filename,
+                    "packagetype": if filename.ends_with(".whl") { "bdist_wheel" } else { "sdist" },
+                    "url": format!("https://files.pythonhosted.org/packages/{filename}"),
+                    "yanked": false
+                })
+            })
+            .collect();
+        let doc = json!({
+            "info": {"description": readme, "name": name, "version": version},
+            "urls": urls,
+        });
+        w.pypi.insert(format!("{name}@{version}"), doc);
+    }
 }
 
 pub(super) async fn doc(

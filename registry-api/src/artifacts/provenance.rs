@@ -1,0 +1,246 @@
+//! Build provenance of a release's npm and PyPI packages (issue 15): the attestations are
+//! fetched from the operator's configured registries through the artifact checks' safe
+//! [`Fetcher`], and verified by the `provenance` crate against the shipped Sigstore trusted root
+//! and the server's own repository.
+//!
+//! Only the configured `--npm-registry-url` and `--pypi-url` are asked, never a URL a document
+//! names (npm's `dist.attestations.url`): where the registry looks is its operator's setting.
+//! Not yet stored or scheduled: [`check`] answers one package; the caller decides what to keep.
+
+use protocol::trust::{AttestedPackage, ProvenanceFacts, Reason, ReasonCode};
+use provenance::{Digest, ExpectedSource, NpmPackage, Provenance, PypiFile, TrustRoot};
+use serde_json::Value;
+
+use super::plan::{PackagePlan, Target};
+use crate::outbound::{FetchError, Fetcher};
+
+/// What the provenance check of one package found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Built by CI from the server's repository (for PyPI: every file of the release).
+    Attested(Vec<Provenance>),
+    /// The package carries no build provenance (npm lists no attestations, PyPI has none for a
+    /// file), or it is not an npm or PyPI package: the message says which.
+    Absent(String),
+    /// Provenance was there and refused: the reason, for good.
+    Refused(String),
+    /// The registry could not be asked now; retried later, and never evidence against a
+    /// package.
+    Temporary(String),
+}
+
+/// Checks the provenance of `plan`'s package for the server `server_name`, whose server.json
+/// names `repository_url`.
+pub async fn check(
+    fetcher: &Fetcher,
+    root: &TrustRoot,
+    endpoints: &super::plan::Endpoints,
+    plan: &PackagePlan,
+    server_name: &str,
+    repository_url: Option<&str>,
+) -> Outcome {
+    let Some(repository_url) = repository_url else {
+        return Outcome::Absent(format!(
+            "{}: the server.json names no repository, so no provenance can be its own",
+            plan.package
+        ));
+    };
+    let expected = match ExpectedSource::new(server_name, repository_url) {
+        Ok(expected) => expected,
+        Err(e) => return Outcome::Refused(format!("{}: {e}", plan.package)),
+    };
+    let version_doc = plan.urls.first().map(String::as_str).unwrap_or_default();
+    match &plan.target {
+        Target::Npm { name, version } => {
+            npm(
+                fetcher,
+                root,
+                &endpoints.npm,
+                version_doc,
+                name,
+                version,
+                &expected,
+            )
+            .await
+        }
+        Target::Pypi { name, version } => {
+            pypi(
+                fetcher,
+                root,
+                &endpoints.pypi,
+                version_doc,
+                name,
+                version,
+                &expected,
+            )
+            .await
+        }
+        _ => Outcome::Absent(format!(
+            "{}: only npm and PyPI packages carry build provenance",
+            plan.package
+        )),
+    }
+    .labelled(&plan.package)
+}
+
+async fn npm(
+    fetcher: &Fetcher,
+    root: &TrustRoot,
+    base: &str,
+    version_doc: &str,
+    name: &str,
+    version: &str,
+    expected: &ExpectedSource,
+) -> Outcome {
+    let doc = match fetcher.get_json(version_doc).await {
+        Ok(doc) => doc,
+        Err(e) => return fetch_failed(&e),
+    };
+    let Some(integrity) = doc.pointer("/dist/integrity").and_then(Value::as_str) else {
+        return Outcome::Refused("the npm version document has no dist.integrity".into());
+    };
+    if doc.pointer("/dist/attestations").is_none() {
+        return Outcome::Absent("npm lists no attestations for this version".into());
+    }
+    let integrity = match Digest::from_npm_integrity(integrity) {
+        Ok(digest) => digest,
+        Err(e) => return Outcome::Refused(e.to_string()),
+    };
+    // npm's own spelling: the scope's slash encoded, as in its version document URLs.
+    let url = format!(
+        "{}/-/npm/v1/attestations/{}@{version}",
+        base.trim_end_matches('/'),
+        name.replace('/', "%2f")
+    );
+    let document = match fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
+        Ok(response) => response.body,
+        Err(e) => return fetch_failed(&e),
+    };
+    let package = NpmPackage {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        integrity,
+    };
+    match provenance::verify_npm(root, &document, &package, expected) {
+        Ok(provenance) => Outcome::Attested(vec![provenance]),
+        Err(e) => Outcome::Refused(e.to_string()),
+    }
+}
+
+async fn pypi(
+    fetcher: &Fetcher,
+    root: &TrustRoot,
+    base: &str,
+    version_doc: &str,
+    project: &str,
+    version: &str,
+    expected: &ExpectedSource,
+) -> Outcome {
+    let doc = match fetcher.get_json(version_doc).await {
+        Ok(doc) => doc,
+        Err(e) => return fetch_failed(&e),
+    };
+    let files: Vec<(&str, &str)> = doc
+        .get("urls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            Some((
+                f.get("filename")?.as_str()?,
+                f.pointer("/digests/sha256")?.as_str()?,
+            ))
+        })
+        .collect();
+    if files.is_empty() {
+        return Outcome::Absent("PyPI lists no files for this version".into());
+    }
+    // Whichever file an installer picks must be attested, so every one is checked.
+    let mut attested = Vec::new();
+    for (filename, sha256) in files {
+        let sha256 = match Digest::from_sha256_hex(sha256) {
+            Ok(digest) => digest,
+            Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+        };
+        let url = format!(
+            "{}/integrity/{project}/{version}/{filename}/provenance",
+            base.trim_end_matches('/')
+        );
+        let document = match fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
+            Ok(response) => response.body,
+            Err(FetchError::NotFound { .. }) => {
+                return Outcome::Absent(format!("{filename} has no PEP 740 provenance on PyPI"));
+            }
+            Err(e) => return fetch_failed(&e),
+        };
+        let file = PypiFile {
+            filename: filename.to_owned(),
+            sha256,
+        };
+        match provenance::verify_pypi(root, &document, &file, expected) {
+            Ok(provenance) => attested.push(provenance),
+            Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+        }
+    }
+    Outcome::Attested(attested)
+}
+
+fn fetch_failed(e: &FetchError) -> Outcome {
+    match e {
+        FetchError::NotFound { .. } => Outcome::Absent(e.to_string()),
+        e if e.is_temporary() => Outcome::Temporary(e.to_string()),
+        e => Outcome::Refused(e.to_string()),
+    }
+}
+
+impl Outcome {
+    /// Names the package in every message, as the artifact checks' reasons do.
+    fn labelled(self, package: &str) -> Self {
+        let label = |m: String| {
+            if m.starts_with(package) {
+                m
+            } else {
+                format!("{package}: {m}")
+            }
+        };
+        match self {
+            Self::Attested(p) => Self::Attested(p),
+            Self::Absent(m) => Self::Absent(label(m)),
+            Self::Refused(m) => Self::Refused(label(m)),
+            Self::Temporary(m) => Self::Temporary(label(m)),
+        }
+    }
+}
+
+/// The trust facts of a release from the outcome of each of its packages (`package`, the plan's
+/// reference such as `npm:sigstore@5.0.0`): attested artifacts, and one `provenance_missing`
+/// reason for every package that is not. A temporary failure is missing for now; the caller
+/// keeps an earlier verdict rather than store it (temporary failures never downgrade).
+pub fn facts(outcomes: &[(String, Outcome)]) -> ProvenanceFacts {
+    let mut facts = ProvenanceFacts::default();
+    for (package, outcome) in outcomes {
+        match outcome {
+            Outcome::Attested(found) => {
+                facts.attested.extend(found.iter().map(|p| AttestedPackage {
+                    package: match package.split_once(':') {
+                        // A PyPI package is attested file by file.
+                        Some(("pypi", _)) => format!("pypi:{}", p.package),
+                        _ => package.clone(),
+                    },
+                    repository: p.repository.clone(),
+                    commit: p.commit.clone(),
+                    workflow: p.workflow.clone(),
+                    builder: p.builder.clone(),
+                    rekor_log_index: p.rekor_log_index,
+                }))
+            }
+            Outcome::Absent(why) | Outcome::Refused(why) | Outcome::Temporary(why) => {
+                facts.missing.push(Reason {
+                    code: ReasonCode::ProvenanceMissing,
+                    message: why.clone(),
+                });
+            }
+        }
+    }
+    facts
+}
