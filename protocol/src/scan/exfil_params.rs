@@ -75,6 +75,8 @@ pub(super) fn exfil_parameters(group: &mut Group) {
             },
             excerpt: hidden_safe(&p.name, 200),
             decoded: None,
+            decoding: Vec::new(),
+            matched: None,
             message,
             tool: group.tool.clone(),
         };

@@ -91,6 +91,8 @@ pub(super) fn check_name(name: &str) -> Option<Hit> {
         end: name.len(),
         message,
         decoded: None,
+        decoding: Vec::new(),
+        matched: None,
     })
 }
 
