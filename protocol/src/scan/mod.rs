@@ -55,6 +55,7 @@ mod multilingual;
 mod printable;
 mod rules;
 mod severity;
+mod typo;
 mod walker;
 
 pub use self::code::Code;
