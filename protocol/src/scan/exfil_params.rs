@@ -77,6 +77,7 @@ pub(super) fn exfil_parameters(group: &mut Group) {
             decoded: None,
             decoding: Vec::new(),
             matched: None,
+            raised_with: Vec::new(),
             message,
             tool: group.tool.clone(),
         };

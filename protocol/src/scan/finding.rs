@@ -48,6 +48,10 @@ pub struct Finding {
     /// those of the encoded text in the original string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
+    /// The other findings of the same tool that raised this one to its severity (framing with
+    /// a payload, or two payloads with an intent); empty when the rule's own severity stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raised_with: Vec<Code>,
     /// What it means, for people.
     pub message: String,
     /// The name of the tool it is in (none for server metadata).

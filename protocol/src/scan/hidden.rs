@@ -39,6 +39,10 @@ pub(crate) const PADDING_SPACES: usize = 60;
 pub(crate) const PADDING_LINES: usize = 8;
 /// This many zero-width characters in one string look like an encoded message.
 const ZERO_WIDTH_MANY: usize = 16;
+/// The names of the decodings here, for a finding's decoding chain.
+const HOW_TAGS: &str = "Unicode tag characters";
+const HOW_SELECTORS: &str = "variation selectors";
+const HOW_BASE64: &str = "base64";
 /// Shortest base64 run worth decoding.
 const BASE64_MIN: usize = 40;
 
@@ -114,7 +118,7 @@ fn tags(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>) {
                 if all.len() == 1 { "" } else { "s" }
             ),
             decoded: Some(decoded.clone()),
-            decoding: Vec::new(),
+            decoding: vec![HOW_TAGS],
             matched: None,
         });
         if !decoded.trim().is_empty() {
@@ -122,7 +126,7 @@ fn tags(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>) {
                 start,
                 end,
                 text: decoded,
-                how: "Unicode tag characters",
+                how: HOW_TAGS,
             });
         }
     }
@@ -167,7 +171,7 @@ fn variation_selectors(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>
                 bytes.len()
             ),
             decoded: is_text.then(|| decoded.clone()),
-            decoding: Vec::new(),
+            decoding: vec![HOW_SELECTORS],
             matched: None,
         });
         if is_text {
@@ -175,7 +179,7 @@ fn variation_selectors(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>
                 start,
                 end,
                 text: decoded,
-                how: "variation selectors",
+                how: HOW_SELECTORS,
             });
         }
     }
@@ -520,7 +524,7 @@ fn base64_payloads(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>) {
                     start,
                     end,
                     text: decoded,
-                    how: "base64",
+                    how: HOW_BASE64,
                 });
             }
             continue;
@@ -532,14 +536,14 @@ fn base64_payloads(text: &str, hits: &mut Vec<Hit>, hidden: &mut Vec<Hidden>) {
             end,
             message: format!("{} bytes of base64 that decode to text", end - start),
             decoded: Some(decoded.clone()),
-            decoding: Vec::new(),
+            decoding: vec![HOW_BASE64],
             matched: None,
         });
         hidden.push(Hidden {
             start,
             end,
             text: decoded,
-            how: "base64",
+            how: HOW_BASE64,
         });
     }
 }

@@ -100,6 +100,7 @@ impl Scanner {
                 decoded: None,
                 decoding: Vec::new(),
                 matched: None,
+                raised_with: Vec::new(),
                 message: h.message,
                 tool: self.group().tool.clone(),
             };
@@ -170,6 +171,7 @@ impl Scanner {
                     decoded: None,
                     decoding: Vec::new(),
                     matched: None,
+                    raised_with: Vec::new(),
                     message: format!(
                         "not scanned further: more than {} levels of nesting or {} strings",
                         limits::MAX_DEPTH,
@@ -254,6 +256,7 @@ impl Scanner {
                 decoded: h.decoded.map(|d| hidden_safe(&d, 400)),
                 decoding: h.decoding.iter().map(|d| (*d).to_owned()).collect(),
                 matched: h.matched.map(|m| hidden_safe(&m, 200)),
+                raised_with: Vec::new(),
                 message: h.message,
                 tool: tool.clone(),
             };
