@@ -1,7 +1,7 @@
 //! Typo-squatted tool names: one edit away from a well-known tool's name, of the kinds people
 //! do not notice when reading a tool list — a missing letter (`read_fle`), a doubled letter
 //! (`reaad_file`), two neighbouring letters swapped (`raed_file`) or one vowel for another
-//! inside a word (`reed_file`).
+//! inside a word of four letters or more (`reed_file`).
 //!
 //! Edits that make a different, honest name are not typos: a plural or singular (`read_files`,
 //! `list_issue`), a changed or dropped first letter of a word (`get_` / `set_`, `send_email` /
@@ -41,6 +41,18 @@ fn ends_segment(word: &[u8], i: usize) -> bool {
     word.get(i + 1).is_none_or(|b| !b.is_ascii_alphabetic())
 }
 
+/// How many letters the segment around byte `i` of `word` has.
+fn segment_len(word: &[u8], i: usize) -> usize {
+    let alpha = |b: &u8| b.is_ascii_alphabetic();
+    let before = word
+        .get(..i)
+        .map_or(0, |w| w.iter().rev().take_while(|b| alpha(b)).count());
+    let after = word
+        .get(i..)
+        .map_or(0, |w| w.iter().take_while(|b| alpha(b)).count());
+    before + after
+}
+
 fn typo(name: &[u8], known: &[u8]) -> Option<&'static str> {
     use std::cmp::Ordering;
     match name.len().cmp(&known.len()) {
@@ -48,8 +60,10 @@ fn typo(name: &[u8], known: &[u8]) -> Option<&'static str> {
             let diffs: Vec<usize> = (0..name.len()).filter(|&i| name[i] != known[i]).collect();
             match diffs[..] {
                 [i] => {
+                    // In a short word a vowel makes another word (`git_` / `get_commit`).
                     let vowels = is_vowel(name[i]) && is_vowel(known[i]);
-                    (vowels && !starts_segment(known, i)).then_some("a vowel changed")
+                    let long = segment_len(known, i) >= 4;
+                    (vowels && long && !starts_segment(known, i)).then_some("a vowel changed")
                 }
                 [i, j] if j == i + 1 => {
                     let swapped = name[i] == known[j] && name[j] == known[i];
@@ -131,6 +145,7 @@ mod tests {
             "rd_file",
             "read_file_v2",
             "send_mail",
+            "get_commit",
         ] {
             assert_eq!(imitates(name, KNOWN), None, "{name}");
         }
