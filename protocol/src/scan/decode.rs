@@ -364,7 +364,7 @@ fn rot13(text: &str) -> Option<Hidden> {
             c => c,
         })
         .collect();
-    is_text(&rotated).then(|| Hidden {
+    is_text(&rotated).then_some(Hidden {
         start,
         end: text.len(),
         text: rotated,
