@@ -11,7 +11,10 @@ fn check(findings: &[Finding]) {
         assert!(f.path.starts_with('$'), "{f:?}");
         assert!(f.span.start <= f.span.end, "{f:?}");
         assert!(!f.message.is_empty());
-        for text in [Some(&f.excerpt), f.decoded.as_ref()].into_iter().flatten() {
+        for text in [Some(&f.excerpt), f.decoded.as_ref(), f.matched.as_ref()]
+            .into_iter()
+            .flatten()
+        {
             assert!(
                 !text.chars().any(|c| c.is_control()
                     || matches!(u32::from(c), 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xE0000..=0xE007F)),

@@ -299,7 +299,10 @@ pub mod scan {
     pub const MAX_PER_CODE: usize = 25;
     /// Version of the scanner's rules, stored with every release's findings. Raise it when the
     /// rules change: the registry rescans every release scanned by an older version at start.
-    pub const SCANNER_VERSION: u32 = 2;
+    pub const SCANNER_VERSION: u32 = 3;
+    /// The learned model the scanner uses besides its rules, by digest: none. Every finding
+    /// comes from a rule (`protocol::scan`), so a scan is explained by rules and decodings alone.
+    pub const SCANNER_MODEL: Option<&str> = None;
     /// Most findings the registry stores and shows per release; the counts cover all of them.
     pub const MAX_STORED_FINDINGS: usize = 500;
 }

@@ -485,6 +485,12 @@ pub(crate) struct ScanArgs {
     /// The lowest severity that makes the scan fail (exit 1): info, warning or high.
     #[arg(long, value_name = "SEVERITY", default_value = "high")]
     pub(crate) fail_on: protocol::scan::Severity,
+
+    /// Show why each finding fired: the rule, the words it matched, the decodings that
+    /// revealed hidden text, where it is (JSON path, byte span, excerpt) and what raised its
+    /// severity; and the scanner's version and model (none: rules only).
+    #[arg(long)]
+    pub(crate) explain: bool,
 }
 
 #[derive(Debug, Args)]

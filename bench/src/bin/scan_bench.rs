@@ -1,7 +1,9 @@
 //! How long the tool-poisoning scanner (`protocol::scan::scan_tool`) takes per tool definition,
 //! over 1,000 scans of real tools: the tools/list captures of real servers in
-//! protocol/tests/corpus/benign and the tools of the Damn Vulnerable MCP Server
-//! (protocol/tests/data/scan/dvmcp.jsonl), repeated in order until the count is reached.
+//! protocol/tests/corpus/benign, the tools of the Damn Vulnerable MCP Server
+//! (protocol/tests/data/scan/dvmcp.jsonl) and the real tool lists of the reference servers and
+//! github-mcp-server (protocol/tests/data/scan/real-benign.jsonl), repeated in order until the
+//! count is reached.
 //!
 //! ```sh
 //! cargo run --release -p mcp-registry-bench --bin scan_bench -- [COUNT] [ROUNDS]
@@ -70,15 +72,19 @@ fn real_tools(root: &Path) -> Result<Vec<Value>> {
             tools.extend(list.iter().cloned());
         }
     }
-    let dvmcp = root.join("protocol/tests/data/scan/dvmcp.jsonl");
-    for line in std::fs::read_to_string(&dvmcp)
-        .with_context(|| format!("reading {}", dvmcp.display()))?
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-    {
-        let entry: Value = serde_json::from_str(line)
-            .with_context(|| format!("parsing a line of {}", dvmcp.display()))?;
-        tools.push(entry["tool"].clone());
+    // The real tool lists of the scan corpus: DVMCP, the reference servers' tools/list and
+    // github-mcp-server's tools.
+    for name in ["dvmcp.jsonl", "real-benign.jsonl"] {
+        let path = root.join("protocol/tests/data/scan").join(name);
+        for line in std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            let entry: Value = serde_json::from_str(line)
+                .with_context(|| format!("parsing a line of {}", path.display()))?;
+            tools.push(entry["tool"].clone());
+        }
     }
     Ok(tools)
 }

@@ -41,12 +41,12 @@ pub(super) fn escalate(group: &mut Group) {
                 || (by_framing && role == Role::Framing));
         if raise && f.severity < Severity::High {
             f.severity = Severity::High;
+            f.raised_with = together.iter().filter(|c| **c != f.code).copied().collect();
             f.message = format!(
                 "{}; high together with {} in the same {}",
                 f.message,
-                together
+                f.raised_with
                     .iter()
-                    .filter(|c| **c != f.code)
                     .map(|c| c.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),

@@ -75,6 +75,9 @@ pub(super) fn exfil_parameters(group: &mut Group) {
             },
             excerpt: hidden_safe(&p.name, 200),
             decoded: None,
+            decoding: Vec::new(),
+            matched: None,
+            raised_with: Vec::new(),
             message,
             tool: group.tool.clone(),
         };

@@ -40,6 +40,18 @@ pub struct Finding {
     /// Hidden text made visible: decoded tag characters, variation-selector bytes or base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoded: Option<String>,
+    /// The decodings that revealed the hidden text, outermost first (`["percent-encoding",
+    /// "base64"]`): empty when the finding is in the string as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decoding: Vec<String>,
+    /// For a finding in decoded text: the words it matched there (`span` and `excerpt` are
+    /// those of the encoded text in the original string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+    /// The other findings of the same tool that raised this one to its severity (framing with
+    /// a payload, or two payloads with an intent); empty when the rule's own severity stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raised_with: Vec<Code>,
     /// What it means, for people.
     pub message: String,
     /// The name of the tool it is in (none for server metadata).

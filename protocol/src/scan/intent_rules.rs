@@ -3,7 +3,7 @@
 //! as [`rules`](super::rules); `SENT` in a pattern stands for "within one sentence" (a period
 //! inside a path or address does not end it).
 
-use super::rules::Rule;
+use super::rules::{Rule, dest};
 use super::{Code as C, Severity};
 use Severity::{High, Warning};
 
@@ -15,13 +15,6 @@ const fn rule(code: C, severity: Severity, pattern: &'static str, what: &'static
         pattern,
         what,
     }
-}
-
-/// A concrete destination (as in `rules`), plus IBANs and account numbers.
-macro_rules! dest {
-    () => {
-        r"([a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}|https?://[^\s'\x22<>`]+|(?-u:\b)[a-z]{2}[0-9]{2}[a-z0-9]{11,30}(?-u:\b)|(?-u:\b)(iban|account) [a-z0-9\- ]{6,34}|(?-u:\b)[0-9]{4}[\- ][0-9]{4}[\- ][0-9]{4}(?-u:\b))"
-    };
 }
 
 /// The English intent rules.
@@ -52,17 +45,7 @@ pub(crate) static INTENT_RULES: &[Rule] = &[
         r"(?-u:\b)(always )?(prefer|use|choose|pick|call) (only )?this (tool|server|function)(?-u:\b) (over|instead of|rather than|in place of) (all |any |every )?(other|another|the other)(?-u:\b)|(?-u:\b)(use|call|trust) only (this|our) (tool|server|function)s?(?-u:\b)|(?-u:\b)only this (server|tool)'?s? (tools )?(are|is) (to be )?(trusted|used|allowed|supported)(?-u:\b)|(?-u:\b)this (tool|server) supersedes (the )?[a-z0-9_.\-]+(?-u:\b)SENT{0,60}?(?-u:\b)(deprecated|do not use|don'?t use|never use)(?-u:\b)|(?-u:\b)route (every|all|each) (message|request|email|call|payment)s? through this(?-u:\b)",
         "claims precedence over the other tools",
     ),
-    // --- redirecting data in business prose ----------------------------------------------------
-    Rule {
-        code: C::Redirect,
-        severity: Warning,
-        quantified_high: true,
-        pattern: concat!(
-            r"(?-u:\b)(send|sent|sending|forward|forwarded|forwarding|report|reported|mirror|mirrored|post|posted|upload|uploaded|share|shared|bcc'?d?|cc'?d?|copied|route|routed|deliver|delivered|transmit|transmitted|submit|submitted|sync|synced|export|exported|push|pushed|stream|streamed)(?-u:\b)SENT{0,140}?(?-u:\b)(to|at|via|with|into) (the )?(endpoint |address |url |webhook )?",
-            dest!()
-        ),
-        what: "sends data to a fixed destination",
-    },
+    // --- redirecting data in business prose (sending to a fixed destination is in `rules`) --
     Rule {
         code: C::Redirect,
         severity: Warning,

@@ -1,5 +1,6 @@
-//! Look-alike tool names: a name that mixes scripts (`ѕend_email` with a Cyrillic `ѕ`) or
-//! writes a well-known tool's name with digits or look-alike letters (`read_fi1e`), so the
+//! Look-alike tool names: a name that mixes scripts (`ѕend_email` with a Cyrillic `ѕ`),
+//! writes a well-known tool's name with digits or look-alike letters (`read_fi1e`), or is one
+//! typo away from it (`read_fle`, `reaad_file`, `raed_file`, `reed_file`; see `typo`), so the
 //! model calls it instead of the real one.
 
 use super::fold::{fold, is_confusable};
@@ -45,6 +46,16 @@ const KNOWN: &[&str] = &[
     "get_issue",
     "update_issue",
     "add_issue_comment",
+    "read_text_file",
+    "read_media_file",
+    "create_entities",
+    "search_nodes",
+    "list_commits",
+    "search_issues",
+    "create_repository",
+    "get_pull_request",
+    "merge_pull_request",
+    "list_pull_requests",
 ];
 
 /// The name with digits and look-alike letters replaced: `0`→`o`, `1`/`I`/`|`→`l`, `3`→`e`,
@@ -82,7 +93,10 @@ pub(super) fn check_name(name: &str) -> Option<Hit> {
         (None, true) => {
             "a tool name that mixes Latin letters with Cyrillic or Greek look-alikes".to_owned()
         }
-        (None, false) => return None,
+        (None, false) => {
+            let (k, how) = super::typo::imitates(name, KNOWN)?;
+            format!("a tool name one typo ({how}) away from the well-known tool \"{k}\"")
+        }
     };
     Some(Hit {
         code: Code::Obfuscation,
@@ -91,6 +105,8 @@ pub(super) fn check_name(name: &str) -> Option<Hit> {
         end: name.len(),
         message,
         decoded: None,
+        decoding: Vec::new(),
+        matched: None,
     })
 }
 

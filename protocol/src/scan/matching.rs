@@ -33,6 +33,8 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
                 end,
                 message: rule.what.to_owned(),
                 decoded: None,
+                decoding: Vec::new(),
+                matched: None,
             });
             let span_text = original.get(start..end).unwrap_or_default();
             if let Some(how) = obfuscated(span_text) {
@@ -46,6 +48,8 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
                         rule.code, rule.what
                     ),
                     decoded: None,
+                    decoding: Vec::new(),
+                    matched: None,
                 });
             }
         }
@@ -132,6 +136,8 @@ fn html_comments(folded: &Folded, out: &mut Vec<Hit>) {
                 "an empty HTML comment".to_owned()
             },
             decoded: None,
+            decoding: Vec::new(),
+            matched: None,
         });
         from = end.max(start + 1);
     }

@@ -38,6 +38,7 @@
 //! text in `hidden`.
 
 mod code;
+mod decode;
 mod diff;
 mod entry;
 mod escalation;
@@ -47,12 +48,14 @@ mod fold;
 mod hidden;
 mod intent_rules;
 mod json_path;
+mod layers;
 mod lookalike;
 mod matching;
 mod multilingual;
 mod printable;
 mod rules;
 mod severity;
+mod typo;
 mod walker;
 
 pub use self::code::Code;

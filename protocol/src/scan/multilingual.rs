@@ -56,6 +56,8 @@ pub(super) fn rules(text: &str, out: &mut Vec<Hit>) {
                 end: m.end(),
                 message: (*what).to_owned(),
                 decoded: None,
+                decoding: Vec::new(),
+                matched: None,
             });
         }
     }

@@ -21,13 +21,15 @@ pub(crate) struct Rule {
     pub(crate) what: &'static str,
 }
 
-/// A concrete destination: an e-mail address, a phone number, a URL, an IP address or a
-/// cryptocurrency wallet.
+/// A concrete destination: an e-mail address, a phone number, a URL, an IP address, a
+/// cryptocurrency wallet, an IBAN, an account or card number. One definition for every
+/// redirect rule (`intent_rules` imports it).
 macro_rules! dest {
     () => {
-        r"([a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}|\+[0-9][0-9 \-().]{6,}[0-9]|https?://[^\s'\x22<>`]+|(?-u:\b)[0-9]{1,3}(\.[0-9]{1,3}){3}(?-u:\b)|(?-u:\b)0x[a-f0-9]{40}(?-u:\b)|(?-u:\b)(bc1|[13])[a-z0-9]{25,59}(?-u:\b))"
+        r"([a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}|\+[0-9][0-9 \-().]{6,}[0-9]|https?://[^\s'\x22<>`]+|(?-u:\b)[0-9]{1,3}(\.[0-9]{1,3}){3}(?-u:\b)|(?-u:\b)0x[a-f0-9]{40}(?-u:\b)|(?-u:\b)(bc1|[13])[a-z0-9]{25,59}(?-u:\b)|(?-u:\b)[a-z]{2}[0-9]{2}[a-z0-9]{11,30}(?-u:\b)|(?-u:\b)(iban|account) [a-z0-9\- ]{6,34}|(?-u:\b)[0-9]{4}[\- ][0-9]{4}[\- ][0-9]{4}(?-u:\b))"
     };
 }
+pub(crate) use dest;
 
 const fn rule(code: Code, severity: Severity, pattern: &'static str, what: &'static str) -> Rule {
     Rule {
@@ -200,12 +202,14 @@ pub(crate) static RULES: &[Rule] = &[
         ),
         what: "changes where data goes to a fixed destination",
     },
+    // Plain business prose too ("all invoices should be forwarded to billing@..."): inflected
+    // verbs, a whole sentence between the verb and the destination (`SENT`, see below).
     Rule {
         code: C::Redirect,
         severity: Warning,
         quantified_high: true,
         pattern: concat!(
-            r"(?-u:\b)(send|forward|bcc|cc|redirect|route|copy|mail|post|upload|transfer|exfiltrate|leak|submit|deliver|share)(?-u:\b)[^.!?]{0,60}?(?-u:\b)(to|at|via|with) ",
+            r"(?-u:\b)(send|sent|sending|forward|forwarded|forwarding|report|reported|mirror|mirrored|post|posted|upload|uploaded|share|shared|bcc'?d?|cc'?d?|copy|copied|mail|mailed|redirect|redirected|route|routed|deliver|delivered|transmit|transmitted|submit|submitted|sync|synced|export|exported|push|pushed|stream|streamed|transfer|transferred|exfiltrate|exfiltrated|leak|leaked)(?-u:\b)SENT{0,140}?(?-u:\b)(to|at|via|with|into) (the )?(endpoint |address |url |webhook )?",
             dest!()
         ),
         what: "sends data to a fixed destination",

@@ -98,6 +98,9 @@ impl Scanner {
                 },
                 excerpt: hidden_safe(name, 200),
                 decoded: None,
+                decoding: Vec::new(),
+                matched: None,
+                raised_with: Vec::new(),
                 message: h.message,
                 tool: self.group().tool.clone(),
             };
@@ -166,6 +169,9 @@ impl Scanner {
                     span: Span { start: 0, end: 0 },
                     excerpt: String::new(),
                     decoded: None,
+                    decoding: Vec::new(),
+                    matched: None,
+                    raised_with: Vec::new(),
                     message: format!(
                         "not scanned further: more than {} levels of nesting or {} strings",
                         limits::MAX_DEPTH,
@@ -222,19 +228,13 @@ impl Scanner {
             let folded = forms.first().map(|f| f.text.clone()).unwrap_or_default();
             self.group().texts.push(folded);
         }
-        for (start, end, decoded) in hidden_texts {
-            let inner = fold(&decoded);
-            let mut inner_hits = Vec::new();
-            content_rules(&decoded, &inner, &mut inner_hits);
-            for mut h in inner_hits {
-                h.message = format!("{} (in the hidden text)", h.message);
-                h.decoded = Some(decoded.clone());
-                h.start = start;
-                h.end = end;
-                found.push(h);
-            }
-            self.group().texts.push(inner.text);
-        }
+        // Escapes (hex, percent, entities, \u) are decoded like the hidden texts above, and
+        // everything decoded is followed through further encodings.
+        let (escape_hits, escaped) = super::decode::escapes(text);
+        found.extend(escape_hits);
+        let (decoded_hits, decoded_texts) = super::layers::reveal(hidden_texts, escaped);
+        found.extend(decoded_hits);
+        self.group().texts.extend(decoded_texts);
         dedupe(&mut found);
         let tool = self.group().tool.clone();
         for h in found {
@@ -254,6 +254,9 @@ impl Scanner {
                 },
                 excerpt,
                 decoded: h.decoded.map(|d| hidden_safe(&d, 400)),
+                decoding: h.decoding.iter().map(|d| (*d).to_owned()).collect(),
+                matched: h.matched.map(|m| hidden_safe(&m, 200)),
+                raised_with: Vec::new(),
                 message: h.message,
                 tool: tool.clone(),
             };

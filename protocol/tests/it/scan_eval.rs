@@ -4,7 +4,8 @@
 //! finding). Entries of the older corpus get their split from the same hash of their id.
 //!
 //! At the default threshold (`high`), on the held-out split: recall on poisoned tools at least
-//! 90%, benign tools flagged at most 2%. And at most 1% of the seed servers' manifests rate high.
+//! 90%, benign tools flagged at most 2%. And at most 1% of the seed servers' manifests, and of
+//! the real tool lists (reference servers, github-mcp-server), rate high.
 //!
 //! `cargo test -p protocol --test it scan_eval::accuracy_table -- --ignored` rewrites the
 //! accuracy table in `protocol/README.md` (between the `scan-accuracy` markers).
@@ -273,6 +274,42 @@ fn seed_manifests_rarely_rate_high() {
         seed.len()
     );
     assert!(high.len() * 100 <= seed.len(), "{high:?}");
+}
+
+/// The real tool lists (issue 14's acceptance): the reference servers' `tools/list`
+/// (`real/server-*`, and the older corpus's reference servers), GitHub's MCP server
+/// (`real/github-mcp-server`) and the other real servers of the older corpus. At most 1% of
+/// them may rate high, on both splits together: they are real tools, not a tuning set.
+#[test]
+fn real_tool_lists_rarely_rate_high() {
+    let real: Vec<Entry> = corpus()
+        .into_iter()
+        .filter(|e| !e.poisoned && (e.id.starts_with("real/") || e.id.starts_with("corpus/")))
+        .collect();
+    let github = real
+        .iter()
+        .filter(|e| e.id.starts_with("real/github-mcp-server/"))
+        .count();
+    let reference = real
+        .iter()
+        .filter(|e| e.id.starts_with("real/server-"))
+        .count();
+    assert!(github >= 100 && reference >= 30, "{github} {reference}");
+    let high: Vec<&str> = real
+        .iter()
+        .filter(|e| {
+            scan::scan_tool(&e.tool)
+                .iter()
+                .any(|f| f.severity == Severity::High)
+        })
+        .map(|e| e.id.as_str())
+        .collect();
+    println!(
+        "real tools rating high: {} of {} ({github} of github-mcp-server, {reference} of the reference servers): {high:?}",
+        high.len(),
+        real.len()
+    );
+    assert!(high.len() * 100 <= real.len(), "{high:?}");
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 use protocol::formats::MANIFEST_MAX_LEN;
+use protocol::formats::scan::{SCANNER_MODEL, SCANNER_VERSION};
 use protocol::scan::{self, Finding, Report, Severity, Subject};
 use serde_json::json;
 
@@ -22,7 +23,7 @@ pub(crate) fn scan(args: ScanArgs, out: &Output) -> Result<()> {
         .filter(|f| f.severity >= args.fail_on)
         .count();
 
-    let human = render(&label, subject, &report);
+    let human = render(&label, subject, &report, args.explain);
     out.result(
         &human,
         json!({
@@ -37,6 +38,7 @@ pub(crate) fn scan(args: ScanArgs, out: &Output) -> Result<()> {
                 "info": report.count(Severity::Info),
             },
             "failOn": args.fail_on,
+            "scanner": { "version": SCANNER_VERSION, "model": SCANNER_MODEL },
             "findings": report.findings,
         }),
     );
@@ -91,10 +93,19 @@ fn describe(subject: Subject, tools: usize) -> String {
     }
 }
 
-fn render(label: &str, subject: Subject, report: &Report) -> String {
+fn render(label: &str, subject: Subject, report: &Report, explain: bool) -> String {
     let mut text = format!("{label}: {}\n", describe(subject, report.tools));
+    if explain {
+        text.push_str(&format!(
+            "scanner: version {SCANNER_VERSION}, {}\n",
+            model()
+        ));
+    }
     for f in &report.findings {
         text.push_str(&finding_lines(f));
+        if explain {
+            text.push_str(&why_lines(f));
+        }
     }
     let n = report.findings.len();
     if n == 0 {
@@ -138,6 +149,73 @@ fn finding_lines(f: &Finding) -> String {
     }
     if let Some(decoded) = &f.decoded {
         text.push_str(&format!("         hidden text: \"{decoded}\"\n"));
+    }
+    text
+}
+
+fn model() -> String {
+    match SCANNER_MODEL {
+        Some(digest) => format!("model {digest}"),
+        None => "model: none \u{2014} rules only".to_owned(),
+    }
+}
+
+/// Why a finding fired, for `--explain`: its rule, the words it matched (in the decoded text
+/// when a decoding revealed them), the decodings, where it is, and what raised its severity.
+/// Everything printed comes escaped from the scanner.
+fn why_lines(f: &Finding) -> String {
+    let rule = f
+        .message
+        .split(" (in the hidden text")
+        .next()
+        .and_then(|m| m.split(" (inside the hidden text").next())
+        .and_then(|m| m.split("; high together with").next())
+        .unwrap_or(&f.message);
+    let mut text = format!(
+        "         why:\n           rule      {} \u{2014} {rule}\n",
+        f.code
+    );
+    match (&f.matched, f.excerpt.is_empty()) {
+        (Some(m), _) => text.push_str(&format!(
+            "           matched   \"{m}\" (in the decoded text)\n"
+        )),
+        (None, false) => text.push_str(&format!("           matched   \"{}\"\n", f.excerpt)),
+        (None, true) => {}
+    }
+    if f.decoding.is_empty() {
+        text.push_str("           decoding  none (the text as written)\n");
+    } else {
+        text.push_str(&format!(
+            "           decoding  {} (outermost first)\n",
+            f.decoding.join(" > ")
+        ));
+    }
+    let key = if f.location == scan::Location::Key {
+        " (the key)"
+    } else {
+        ""
+    };
+    text.push_str(&format!(
+        "           where     {}{key}, bytes {}..{}\n",
+        f.path, f.span.start, f.span.end
+    ));
+    if f.raised_with.is_empty() {
+        text.push_str(&format!(
+            "           severity  {} (the rule's own)\n",
+            f.severity
+        ));
+    } else {
+        let with: Vec<&str> = f.raised_with.iter().map(|c| c.as_str()).collect();
+        text.push_str(&format!(
+            "           severity  {}: raised by {} in the same {}\n",
+            f.severity,
+            with.join(", "),
+            if f.tool.is_some() {
+                "tool"
+            } else {
+                "server metadata"
+            }
+        ));
     }
     text
 }

@@ -86,3 +86,48 @@ fn bad_input_is_exit_2() {
     let out = run(&["scan", "-"], Some(b"{\"hello\": 1}"));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `--explain` says why each finding fired: the rule, the words it matched in the decoded
+/// text, the chain of decodings, the JSON path and span, what raised its severity, and the
+/// scanner's version and model.
+#[test]
+fn explain_shows_why_each_finding_fired() {
+    let out = run(&["scan", "--explain", "encoded-tools.json"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let version = protocol::formats::scan::SCANNER_VERSION;
+    assert!(
+        stdout.contains(&format!(
+            "scanner: version {version}, model: none \u{2014} rules only"
+        )),
+        "{stdout}"
+    );
+    for line in [
+        "rule      instruction-override \u{2014} tells the model to ignore its instructions",
+        "matched   \"Ignore all previous instructions\" (in the decoded text)",
+        "decoding  percent-encoding > base64 (outermost first)",
+        "where     $.tools[0].description, bytes 25..",
+        "decoding  none (the text as written)",
+        "a tool name one typo (a letter missing) away from the well-known tool \"read_file\"",
+        "where     $.tools[1].name, bytes 0..8",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in\n{stdout}");
+    }
+    insta::assert_snapshot!(transcript(&out));
+
+    let out = run(&["--json", "scan", "encoded-tools.json"], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["scanner"]["version"], version);
+    assert_eq!(v["scanner"]["model"], serde_json::Value::Null);
+    let over = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "instruction-override")
+        .unwrap();
+    assert_eq!(
+        over["decoding"],
+        serde_json::json!(["percent-encoding", "base64"])
+    );
+    assert_eq!(over["matched"], "Ignore all previous instructions");
+}
