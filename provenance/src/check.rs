@@ -3,7 +3,9 @@
 
 use crate::Error;
 use crate::bundle::VerifiedBundle;
+use crate::digest::Digest;
 use crate::identity::{CertificateSource, check_certificate};
+use crate::provenance::Provenance;
 use crate::source::ExpectedSource;
 use crate::statement::SlsaSource;
 
@@ -27,4 +29,32 @@ pub(crate) fn check_source(
         }
     }
     Ok((certificate, slsa))
+}
+
+/// The provenance a verified bundle gives `subject`, once its source holds and `publisher`
+/// (PyPI's Trusted Publisher check; nothing for npm) accepts the certificate's claims.
+pub(crate) fn provenance_of(
+    subject: &str,
+    digest: &Digest,
+    verified: &VerifiedBundle,
+    expected: &ExpectedSource,
+    publisher: impl FnOnce(&CertificateSource) -> Result<(), Error>,
+) -> Result<Provenance, Error> {
+    let (certificate, slsa) = check_source(verified, expected)?;
+    publisher(&certificate)?;
+    Ok(Provenance::new(
+        subject,
+        digest,
+        expected,
+        verified,
+        certificate,
+        slsa,
+    ))
+}
+
+/// The first of the provenances that every attestation gave (each had to verify).
+pub(crate) fn first(all: Vec<Provenance>) -> Result<Provenance, Error> {
+    all.into_iter().next().ok_or(Error::NoProvenance {
+        found: "none".into(),
+    })
 }

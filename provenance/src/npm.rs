@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::bundle::verify_bundle;
-use crate::check::check_source;
+use crate::check::{first, provenance_of};
 use crate::statement::{SLSA_V0_2, SLSA_V1};
 use crate::{Digest, Error, ExpectedSource, Provenance, TrustRoot};
 
@@ -75,22 +75,18 @@ pub fn verify_npm(
         });
     }
     let subject = package.subject();
-    let mut first = None;
-    for attestation in provenance {
-        let verified = verify_bundle(root, &attestation.bundle, &subject, &package.integrity)?;
-        let (certificate, slsa) = check_source(&verified, expected)?;
-        if first.is_none() {
-            first = Some(Provenance::new(
+    let all = provenance
+        .iter()
+        .map(|a| {
+            let verified = verify_bundle(root, &a.bundle, &subject, &package.integrity)?;
+            provenance_of(
                 &subject,
                 &package.integrity,
-                expected,
                 &verified,
-                certificate,
-                slsa,
-            ));
-        }
-    }
-    first.ok_or(Error::NoProvenance {
-        found: "none".into(),
-    })
+                expected,
+                |_| Ok(()),
+            )
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    first(all)
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::bundle::verify_bundle;
-use crate::check::check_source;
+use crate::check::{first, provenance_of};
 use crate::identity::CertificateSource;
 use crate::source::{Forge, Repository};
 use crate::{Digest, Error, ExpectedSource, Provenance, TrustRoot};
@@ -85,28 +85,22 @@ pub fn verify_pypi(
             document.version
         )));
     }
-    let mut first = None;
+    let mut all = Vec::new();
     for bundle in &document.attestation_bundles {
         for attestation in &bundle.attestations {
             let sigstore_bundle = to_sigstore_bundle(attestation)?;
             let verified = verify_bundle(root, &sigstore_bundle, &file.filename, &file.sha256)?;
-            let (certificate, slsa) = check_source(&verified, expected)?;
-            check_publisher(&bundle.publisher, &certificate, expected)?;
-            if first.is_none() {
-                first = Some(Provenance::new(
-                    &file.filename,
-                    &file.sha256,
-                    expected,
-                    &verified,
-                    certificate,
-                    slsa,
-                ));
-            }
+            let publisher = |c: &CertificateSource| check_publisher(&bundle.publisher, c, expected);
+            all.push(provenance_of(
+                &file.filename,
+                &file.sha256,
+                &verified,
+                expected,
+                publisher,
+            )?);
         }
     }
-    first.ok_or(Error::NoProvenance {
-        found: "none".into(),
-    })
+    first(all)
 }
 
 /// The Sigstore bundle a PEP 740 attestation stands for.

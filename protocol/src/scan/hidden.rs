@@ -24,6 +24,27 @@ pub(crate) struct Hit {
     pub(crate) matched: Option<String>,
 }
 
+impl Hit {
+    /// A hit in the text as written: nothing decoded, nothing beyond its span to show.
+    pub(crate) fn plain(
+        code: Code,
+        severity: Severity,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Hit {
+        Hit {
+            code,
+            severity,
+            start: span.start,
+            end: span.end,
+            message: message.into(),
+            decoded: None,
+            decoding: Vec::new(),
+            matched: None,
+        }
+    }
+}
+
 /// Text hidden in a span of a string, decoded, and the decoding that revealed it.
 #[derive(Debug, Clone)]
 pub(crate) struct Hidden {
@@ -284,16 +305,12 @@ fn bidi(text: &str, hits: &mut Vec<Hit>) {
             ),
             _ => continue,
         };
-        hits.push(Hit {
-            code: Code::BidiControl,
+        hits.push(Hit::plain(
+            Code::BidiControl,
             severity,
-            start: i,
-            end: i + c.len_utf8(),
-            message: format!("{what} (U+{:04X})", u32::from(c)),
-            decoded: None,
-            decoding: Vec::new(),
-            matched: None,
-        });
+            i..i + c.len_utf8(),
+            format!("{what} (U+{:04X})", u32::from(c)),
+        ));
     }
 }
 
@@ -342,16 +359,12 @@ fn controls(text: &str, hits: &mut Vec<Hit>) {
             _ => None,
         };
         if let Some(what) = what {
-            hits.push(Hit {
-                code: Code::ControlCharacter,
-                severity: Severity::Warning,
-                start: i,
-                end: i + c.len_utf8(),
-                message: format!("{what} (U+{:04X})", u32::from(c)),
-                decoded: None,
-                decoding: Vec::new(),
-                matched: None,
-            });
+            hits.push(Hit::plain(
+                Code::ControlCharacter,
+                Severity::Warning,
+                i..i + c.len_utf8(),
+                format!("{what} (U+{:04X})", u32::from(c)),
+            ));
         }
         i += c.len_utf8();
     }
@@ -416,16 +429,12 @@ fn padding(text: &str, hits: &mut Vec<Hit>) {
         } else {
             format!("{lines} line breaks in a row push the text after them out of view")
         };
-        hits.push(Hit {
-            code: Code::WhitespacePadding,
-            severity: Severity::Warning,
-            start,
-            end,
-            message: what,
-            decoded: None,
-            decoding: Vec::new(),
-            matched: None,
-        });
+        hits.push(Hit::plain(
+            Code::WhitespacePadding,
+            Severity::Warning,
+            start..end,
+            what,
+        ));
     }
 }
 
@@ -440,17 +449,12 @@ fn mixed_script(text: &str, hits: &mut Vec<Hit>) {
             && latin
             && lookalike
         {
-            hits.push(Hit {
-                code: Code::MixedScript,
-                severity: Severity::Warning,
-                start: s,
-                end,
-                message: "a word that mixes Latin letters with Cyrillic or Greek look-alikes"
-                    .to_owned(),
-                decoded: None,
-                decoding: Vec::new(),
-                matched: None,
-            });
+            hits.push(Hit::plain(
+                Code::MixedScript,
+                Severity::Warning,
+                s..end,
+                "a word that mixes Latin letters with Cyrillic or Greek look-alikes".to_owned(),
+            ));
         }
     };
     for (i, c) in chars_from(text, 0) {

@@ -98,16 +98,12 @@ pub(super) fn check_name(name: &str) -> Option<Hit> {
             format!("a tool name one typo ({how}) away from the well-known tool \"{k}\"")
         }
     };
-    Some(Hit {
-        code: Code::Obfuscation,
-        severity: Severity::High,
-        start: 0,
-        end: name.len(),
+    Some(Hit::plain(
+        Code::Obfuscation,
+        Severity::High,
+        0..name.len(),
         message,
-        decoded: None,
-        decoding: Vec::new(),
-        matched: None,
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -26,31 +26,23 @@ pub(super) fn content_rules(original: &str, folded: &Folded, out: &mut Vec<Hit>)
             {
                 severity = Severity::High;
             }
-            out.push(Hit {
-                code: rule.code,
+            out.push(Hit::plain(
+                rule.code,
                 severity,
-                start,
-                end,
-                message: rule.what.to_owned(),
-                decoded: None,
-                decoding: Vec::new(),
-                matched: None,
-            });
+                start..end,
+                rule.what.to_owned(),
+            ));
             let span_text = original.get(start..end).unwrap_or_default();
             if let Some(how) = obfuscated(span_text) {
-                out.push(Hit {
-                    code: Code::Obfuscation,
-                    severity: Severity::High,
-                    start,
-                    end,
-                    message: format!(
+                out.push(Hit::plain(
+                    Code::Obfuscation,
+                    Severity::High,
+                    start..end,
+                    format!(
                         "{} matches only once {how} are removed: {}",
                         rule.code, rule.what
                     ),
-                    decoded: None,
-                    decoding: Vec::new(),
-                    matched: None,
-                });
+                ));
             }
         }
     }

@@ -49,16 +49,12 @@ static COMPILED: LazyLock<Vec<(Code, Regex, &'static str)>> = LazyLock::new(|| {
 pub(super) fn rules(text: &str, out: &mut Vec<Hit>) {
     for (code, re, what) in COMPILED.iter() {
         for m in re.find_iter(text) {
-            out.push(Hit {
-                code: *code,
-                severity: Severity::High,
-                start: m.start(),
-                end: m.end(),
-                message: (*what).to_owned(),
-                decoded: None,
-                decoding: Vec::new(),
-                matched: None,
-            });
+            out.push(Hit::plain(
+                *code,
+                Severity::High,
+                m.start()..m.end(),
+                (*what).to_owned(),
+            ));
         }
     }
 }

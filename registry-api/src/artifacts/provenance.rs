@@ -49,32 +49,15 @@ pub async fn check(
         Ok(expected) => expected,
         Err(e) => return Outcome::Refused(format!("{}: {e}", plan.package)),
     };
-    let version_doc = plan.urls.first().map(String::as_str).unwrap_or_default();
+    let lookup = Lookup {
+        fetcher,
+        root,
+        version_doc: plan.first_url(),
+        expected: &expected,
+    };
     match &plan.target {
-        Target::Npm { name, version } => {
-            npm(
-                fetcher,
-                root,
-                &endpoints.npm,
-                version_doc,
-                name,
-                version,
-                &expected,
-            )
-            .await
-        }
-        Target::Pypi { name, version } => {
-            pypi(
-                fetcher,
-                root,
-                &endpoints.pypi,
-                version_doc,
-                name,
-                version,
-                &expected,
-            )
-            .await
-        }
+        Target::Npm { name, version } => lookup.npm(&endpoints.npm, name, version).await,
+        Target::Pypi { name, version } => lookup.pypi(&endpoints.pypi, name, version).await,
         _ => Outcome::Absent(format!(
             "{}: only npm and PyPI packages carry build provenance",
             plan.package
@@ -83,106 +66,104 @@ pub async fn check(
     .labelled(&plan.package)
 }
 
-async fn npm(
-    fetcher: &Fetcher,
-    root: &TrustRoot,
-    base: &str,
-    version_doc: &str,
-    name: &str,
-    version: &str,
-    expected: &ExpectedSource,
-) -> Outcome {
-    let doc = match fetcher.get_json(version_doc).await {
-        Ok(doc) => doc,
-        Err(e) => return fetch_failed(&e),
-    };
-    let Some(integrity) = doc.pointer("/dist/integrity").and_then(Value::as_str) else {
-        return Outcome::Refused("the npm version document has no dist.integrity".into());
-    };
-    if doc.pointer("/dist/attestations").is_none() {
-        return Outcome::Absent("npm lists no attestations for this version".into());
-    }
-    let integrity = match Digest::from_npm_integrity(integrity) {
-        Ok(digest) => digest,
-        Err(e) => return Outcome::Refused(e.to_string()),
-    };
-    // npm's own spelling: the scope's slash encoded, as in its version document URLs.
-    let url = format!(
-        "{}/-/npm/v1/attestations/{}@{version}",
-        base.trim_end_matches('/'),
-        name.replace('/', "%2f")
-    );
-    let document = match fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
-        Ok(response) => response.body,
-        Err(e) => return fetch_failed(&e),
-    };
-    let package = NpmPackage {
-        name: name.to_owned(),
-        version: version.to_owned(),
-        integrity,
-    };
-    match provenance::verify_npm(root, &document, &package, expected) {
-        Ok(provenance) => Outcome::Attested(vec![provenance]),
-        Err(e) => Outcome::Refused(e.to_string()),
-    }
+/// Where one package's provenance is looked up, and what it must show.
+struct Lookup<'a> {
+    fetcher: &'a Fetcher,
+    root: &'a TrustRoot,
+    /// The package's version document (npm) or JSON document (PyPI).
+    version_doc: &'a str,
+    expected: &'a ExpectedSource,
 }
 
-async fn pypi(
-    fetcher: &Fetcher,
-    root: &TrustRoot,
-    base: &str,
-    version_doc: &str,
-    project: &str,
-    version: &str,
-    expected: &ExpectedSource,
-) -> Outcome {
-    let doc = match fetcher.get_json(version_doc).await {
-        Ok(doc) => doc,
-        Err(e) => return fetch_failed(&e),
-    };
-    let files: Vec<(&str, &str)> = doc
-        .get("urls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            Some((
-                f.get("filename")?.as_str()?,
-                f.pointer("/digests/sha256")?.as_str()?,
-            ))
-        })
-        .collect();
-    if files.is_empty() {
-        return Outcome::Absent("PyPI lists no files for this version".into());
+impl Lookup<'_> {
+    /// The version document, or the outcome of not getting it.
+    async fn version_document(&self) -> Result<Value, Outcome> {
+        self.fetcher
+            .get_json(self.version_doc)
+            .await
+            .map_err(|e| fetch_failed(&e))
     }
-    // Whichever file an installer picks must be attested, so every one is checked.
-    let mut attested = Vec::new();
-    for (filename, sha256) in files {
-        let sha256 = match Digest::from_sha256_hex(sha256) {
-            Ok(digest) => digest,
-            Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+
+    /// An npm package: its attestations at the registry's attestations endpoint, checked
+    /// against the `dist.integrity` of its version document.
+    async fn npm(&self, base: &str, name: &str, version: &str) -> Outcome {
+        let doc = match self.version_document().await {
+            Ok(doc) => doc,
+            Err(outcome) => return outcome,
         };
+        let Some(integrity) = doc.pointer("/dist/integrity").and_then(Value::as_str) else {
+            return Outcome::Refused("the npm version document has no dist.integrity".into());
+        };
+        if doc.pointer("/dist/attestations").is_none() {
+            return Outcome::Absent("npm lists no attestations for this version".into());
+        }
+        let integrity = match Digest::from_npm_integrity(integrity) {
+            Ok(digest) => digest,
+            Err(e) => return Outcome::Refused(e.to_string()),
+        };
+        // npm's own spelling: the scope's slash encoded, as in its version document URLs.
         let url = format!(
-            "{}/integrity/{project}/{version}/{filename}/provenance",
-            base.trim_end_matches('/')
+            "{}/-/npm/v1/attestations/{}@{version}",
+            base.trim_end_matches('/'),
+            name.replace('/', "%2f")
         );
-        let document = match fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
+        let document = match self.fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
             Ok(response) => response.body,
-            Err(FetchError::NotFound { .. }) => {
-                return Outcome::Absent(format!("{filename} has no PEP 740 provenance on PyPI"));
-            }
             Err(e) => return fetch_failed(&e),
         };
-        let file = PypiFile {
-            filename: filename.to_owned(),
-            sha256,
+        let package = NpmPackage {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            integrity,
         };
-        match provenance::verify_pypi(root, &document, &file, expected) {
-            Ok(provenance) => attested.push(provenance),
-            Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+        match provenance::verify_npm(self.root, &document, &package, self.expected) {
+            Ok(provenance) => Outcome::Attested(vec![provenance]),
+            Err(e) => Outcome::Refused(e.to_string()),
         }
     }
-    Outcome::Attested(attested)
+
+    /// A PyPI release: every file it lists must have PEP 740 provenance (Integrity API),
+    /// checked against the file's sha256.
+    async fn pypi(&self, base: &str, project: &str, version: &str) -> Outcome {
+        let doc = match self.version_document().await {
+            Ok(doc) => doc,
+            Err(outcome) => return outcome,
+        };
+        let files = super::pypi::release_files(&doc);
+        if files.is_empty() {
+            return Outcome::Absent("PyPI lists no files for this version".into());
+        }
+        // Whichever file an installer picks must be attested, so every one is checked.
+        let mut attested = Vec::new();
+        for (filename, sha256) in files {
+            let sha256 = match Digest::from_sha256_hex(sha256) {
+                Ok(digest) => digest,
+                Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+            };
+            let url = format!(
+                "{}/integrity/{project}/{version}/{filename}/provenance",
+                base.trim_end_matches('/')
+            );
+            let document = match self.fetcher.get(&url, &[]).await.and_then(|r| r.ok()) {
+                Ok(response) => response.body,
+                Err(FetchError::NotFound { .. }) => {
+                    return Outcome::Absent(format!(
+                        "{filename} has no PEP 740 provenance on PyPI"
+                    ));
+                }
+                Err(e) => return fetch_failed(&e),
+            };
+            let file = PypiFile {
+                filename: filename.to_owned(),
+                sha256,
+            };
+            match provenance::verify_pypi(self.root, &document, &file, self.expected) {
+                Ok(provenance) => attested.push(provenance),
+                Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
+            }
+        }
+        Outcome::Attested(attested)
+    }
 }
 
 fn fetch_failed(e: &FetchError) -> Outcome {

@@ -9,6 +9,21 @@ use super::plan::PackagePlan;
 use super::{PackageResult, PackageState};
 use crate::outbound::Fetcher;
 
+/// (file name, hex sha256) of every file the JSON document of a release lists.
+pub(super) fn release_files(doc: &Value) -> Vec<(&str, &str)> {
+    doc.get("urls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| {
+            Some((
+                f.get("filename").and_then(Value::as_str)?,
+                f.pointer("/digests/sha256").and_then(Value::as_str)?,
+            ))
+        })
+        .collect()
+}
+
 /// Checks the package's JSON document (its first URL) against the expected sha256, and the
 /// ownership marker against `server`.
 pub async fn check(fetcher: &Fetcher, plan: &PackagePlan, server: &str) -> PackageResult {
@@ -20,18 +35,7 @@ pub async fn check(fetcher: &Fetcher, plan: &PackagePlan, server: &str) -> Packa
         Ok(v) => v,
         Err(e) => return PackageResult::fetch_failed(package, &e),
     };
-    let files: Vec<(&str, &str)> = doc
-        .get("urls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|f| {
-            Some((
-                f.get("filename").and_then(Value::as_str)?,
-                f.pointer("/digests/sha256").and_then(Value::as_str)?,
-            ))
-        })
-        .collect();
+    let files = release_files(&doc);
     let want_hex = want.to_string();
     let candidates: Vec<&(&str, &str)> = files
         .iter()
