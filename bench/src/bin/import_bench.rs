@@ -28,8 +28,10 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or(100_000);
     let url = args.next();
     let tmp = tempfile::tempdir()?;
-    let url =
-        url.unwrap_or_else(|| format!("sqlite://{}", tmp.path().join("registry.db").display()));
+    let url = match url {
+        Some(url) => url,
+        None => registry::Config::for_data_dir(tmp.path()).database_url()?,
+    };
     let backend = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {

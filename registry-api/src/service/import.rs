@@ -91,8 +91,9 @@ fn parse_entries(bytes: &[u8]) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Entries stored per round of statements (a few statements per chunk, not per release).
-const CHUNK: usize = 500;
+/// Entries stored per round of statements (a few statements per chunk, not per release). Not
+/// more: SQLite looks bound parameters up by name, in time that grows with their number.
+const CHUNK: usize = 100;
 
 /// An entry with everything that needs no database worked out (in parallel).
 struct Prepared {
