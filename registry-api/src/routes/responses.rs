@@ -7,12 +7,8 @@ use protocol::api::{ErrorBody, OfficialErrorBody};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoResponses, ToSchema};
 
-/// One JSON error response (`ErrorBody`) with its description.
-fn error_response(description: &str) -> RefOr<Response> {
-    error_response_of(ErrorBody::name().as_ref(), description)
-}
-
-fn error_response_of(schema_name: &str, description: &str) -> RefOr<Response> {
+/// One JSON error response with its description, its body the schema named `schema_name`.
+fn error_response(schema_name: &str, description: &str) -> RefOr<Response> {
     let schema = Ref::from_schema_name(schema_name);
     ResponseBuilder::new()
         .description(description)
@@ -24,10 +20,18 @@ fn error_response_of(schema_name: &str, description: &str) -> RefOr<Response> {
         .into()
 }
 
-fn responses(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+/// (status, description) pairs as responses whose body is `B` (`ErrorBody`, or the official
+/// `OfficialErrorBody`).
+fn responses_of<B: ToSchema>(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    let schema = B::name();
     list.iter()
-        .map(|(status, description)| (status.to_string(), error_response(description)))
+        .map(|(status, description)| (status.to_string(), error_response(&schema, description)))
         .collect()
+}
+
+/// [`responses_of`] in our error shape.
+fn responses(list: &[(&str, &str)]) -> BTreeMap<String, RefOr<Response>> {
+    responses_of::<ErrorBody>(list)
 }
 
 /// Every write route's limits: the body cap and the per-address write rate.
@@ -97,16 +101,9 @@ pub(super) struct OfficialVersionErrors;
 
 impl IntoResponses for OfficialVersionErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        let official = OfficialErrorBody::name();
-        [
+        responses_of::<OfficialErrorBody>(&[
             ("400", "Invalid parameters"),
             ("404", "Unknown server, or no such version of it"),
-        ]
-        .into_iter()
-        .map(|(status, description)| {
-            let response = error_response_of(official.as_ref(), description);
-            (status.to_string(), response)
-        })
-        .collect()
+        ])
     }
 }

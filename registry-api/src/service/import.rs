@@ -17,7 +17,7 @@ use crate::db::servers::NewServer;
 use crate::db::servers::ServerShown;
 use crate::db::{self, Db, Tx};
 use crate::error::{Error, Result};
-use crate::service::{ManifestFacts, latest, manifest_facts, scan};
+use crate::service::{ManifestFacts, facts_of, latest, scan};
 
 /// The seed data set: 358 server.json entries from the official MCP registry (MIT; see
 /// seed/README.md).
@@ -40,7 +40,10 @@ pub struct ImportReport {
 #[derive(Debug, Clone)]
 struct Entry {
     bytes: Vec<u8>,
+    /// The document as parsed from the file (the facts and the scan read it, not the bytes).
+    value: Value,
     name: String,
+    namespace: String,
     version: String,
 }
 
@@ -68,18 +71,24 @@ fn parse_entries(bytes: &[u8]) -> Result<Vec<Entry>> {
     for (i, (bytes, value)) in items.into_iter().enumerate() {
         let name = value.get("name").and_then(Value::as_str).unwrap_or("");
         let version = value.get("version").and_then(Value::as_str).unwrap_or("");
-        if let Err(e) = ServerName::from_str(name) {
-            problems.push(format!("entry {i}: {e}"));
-            continue;
-        }
+        let server_name = match ServerName::from_str(name) {
+            Ok(n) => n,
+            Err(e) => {
+                problems.push(format!("entry {i}: {e}"));
+                continue;
+            }
+        };
         if let Err(e) = Version::from_str(version) {
             problems.push(format!("entry {i} ({name}): {e}"));
             continue;
         }
+        let (name, version) = (name.to_string(), version.to_string());
         entries.push(Entry {
             bytes,
-            name: name.to_string(),
-            version: version.to_string(),
+            value,
+            name,
+            namespace: server_name.namespace().as_str().to_string(),
+            version,
         });
     }
     if !problems.is_empty() {
@@ -98,22 +107,20 @@ const CHUNK: usize = 100;
 /// An entry with everything that needs no database worked out (in parallel).
 struct Prepared {
     entry: Entry,
-    namespace: String,
     facts: ManifestFacts,
     scan: ReleaseScan,
     sha256: String,
 }
 
-fn prepare(entry: Entry) -> Result<Prepared> {
-    let name = ServerName::from_str(&entry.name).map_err(|e| Error::BadRequest(e.to_string()))?;
-    Ok(Prepared {
-        namespace: name.namespace().as_str().to_string(),
-        facts: manifest_facts(&entry.bytes)?,
+fn prepare(mut entry: Entry) -> Prepared {
+    let value = std::mem::take(&mut entry.value);
+    Prepared {
+        facts: facts_of(&value),
         // The scanner's findings are stored with each release.
-        scan: scan::scan_bytes(&entry.bytes),
+        scan: scan::scan_value(&value),
         sha256: hex::encode(Sha256::digest(&entry.bytes)),
         entry,
-    })
+    }
 }
 
 /// Imports a file (object or array); idempotent.
@@ -131,10 +138,7 @@ pub async fn import_with_progress(
 ) -> Result<ImportReport> {
     let entries = parse_entries(bytes)?;
     let total = entries.len() as u64;
-    let prepared: Vec<Prepared> = entries
-        .into_par_iter()
-        .map(prepare)
-        .collect::<Result<_>>()?;
+    let prepared: Vec<Prepared> = entries.into_par_iter().map(prepare).collect();
     let mut report = ImportReport::default();
     // The first entry of each name@version in the file; later ones are compared with it.
     let mut seen: HashMap<(String, String), String> = HashMap::new();
@@ -193,7 +197,7 @@ async fn store_chunk(
         if names.insert(p.entry.name.as_str()) {
             servers.push(NewServer {
                 name: &p.entry.name,
-                namespace: &p.namespace,
+                namespace: &p.entry.namespace,
                 description: p.facts.description.as_deref(),
                 repository_url: p.facts.repository_url.as_deref(),
             });

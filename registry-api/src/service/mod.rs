@@ -37,6 +37,11 @@ pub struct ManifestFacts {
 pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| Error::BadRequest(format!("the manifest is not valid JSON: {e}")))?;
+    Ok(facts_of(&value))
+}
+
+/// The indexed facts of a parsed manifest.
+pub fn facts_of(value: &Value) -> ManifestFacts {
     let description = value
         .get("description")
         .and_then(Value::as_str)
@@ -47,7 +52,7 @@ pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
         .and_then(Value::as_str)
         .map(str::to_string);
     let mut packages = Vec::new();
-    for p in protocol::manifest::packages(&value) {
+    for p in protocol::manifest::packages(value) {
         let (Some(registry_type), Some(identifier)) = (
             p.get("registryType").and_then(Value::as_str),
             p.get("identifier").and_then(Value::as_str),
@@ -68,11 +73,11 @@ pub fn manifest_facts(bytes: &[u8]) -> Result<ManifestFacts> {
         };
         packages.push((registry_type.to_string(), normalized, version));
     }
-    Ok(ManifestFacts {
+    ManifestFacts {
         description,
         repository_url,
         packages,
-    })
+    }
 }
 
 /// `https://github.com/Owner/Repo(.git)(/)` → `owner/repo`; `None` for other URLs. The rule

@@ -32,7 +32,12 @@ const BACKFILL_PAGE: i64 = 200;
 /// scan as an empty document.
 pub fn scan_bytes(bytes: &[u8]) -> ReleaseScan {
     let value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
-    let report = scan_manifest(&value);
+    scan_value(&value)
+}
+
+/// Scans a parsed manifest.
+pub fn scan_value(value: &Value) -> ReleaseScan {
+    let report = scan_manifest(value);
     let summary = ScanSummary {
         scanner_version: SCANNER_VERSION,
         tools: report.tools,
