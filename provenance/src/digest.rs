@@ -76,6 +76,26 @@ impl std::fmt::Display for Digest {
     }
 }
 
+/// Reads what [`Display`](std::fmt::Display) writes: `sha256:HEX` or `sha512:HEX` (the
+/// transparency log's `digest` field).
+impl std::str::FromStr for Digest {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let invalid = || Error::InvalidDigest(s.to_owned());
+        let (algorithm, hex_digest) = s.split_once(':').ok_or_else(invalid)?;
+        match algorithm {
+            "sha256" => Self::from_sha256_hex(hex_digest),
+            "sha512" => {
+                let mut bytes = [0u8; 64];
+                hex::decode_to_slice(hex_digest, &mut bytes).map_err(|_| invalid())?;
+                Ok(Self::Sha512(bytes))
+            }
+            _ => Err(invalid()),
+        }
+    }
+}
+
 impl std::fmt::Debug for Digest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
@@ -96,6 +116,16 @@ mod tests {
             digest.to_string(),
             "sha512:849a897e81bf7b8a8541a6ae40bd3473a27a16b1cb0462ad905bd6dc96d34881053a12eb4a375233f81677fc9439f628fe0b0445e8535c60b5559597fbd5f80e"
         );
+    }
+
+    #[test]
+    fn the_logged_form_round_trips() {
+        for digest in [Digest::Sha256([7; 32]), Digest::Sha512([9; 64])] {
+            assert_eq!(digest.to_string().parse::<Digest>().unwrap(), digest);
+        }
+        for bad in ["sha1:00", "sha512:00", "sha256", "md5:00", ""] {
+            assert!(bad.parse::<Digest>().is_err(), "{bad}");
+        }
     }
 
     #[test]

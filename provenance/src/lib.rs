@@ -23,6 +23,7 @@ mod check;
 mod digest;
 mod error;
 mod identity;
+mod logged;
 mod npm;
 mod provenance;
 mod pypi;
@@ -32,6 +33,7 @@ mod trust_root;
 
 pub use digest::Digest;
 pub use error::Error;
+pub use logged::{LoggedPackage, reverify};
 pub use npm::{NpmPackage, verify_npm};
 pub use provenance::Provenance;
 pub use pypi::{PypiFile, verify_pypi};

@@ -206,6 +206,9 @@ pub(crate) async fn verify_artifacts(config: &Config, json: bool) -> anyhow::Res
                 "downgraded": r.downgraded,
                 "pending": r.pending,
                 "problems": r.problems,
+                "provenanceChecked": r.provenance_checked,
+                "attested": r.attested,
+                "attestationsLost": r.attestations_lost,
             })
         );
     } else {
@@ -213,6 +216,10 @@ pub(crate) async fn verify_artifacts(config: &Config, json: bool) -> anyhow::Res
             "checked {} releases: {} verified, {} with problems, {} pending (temporary \
              failures, retried later), {} downgraded",
             r.checked, r.verified, r.problems, r.pending, r.downgraded
+        );
+        println!(
+            "checked the build provenance of {} releases: {} attested, {} lost it",
+            r.provenance_checked, r.attested, r.attestations_lost
         );
     }
     Ok(())

@@ -66,6 +66,12 @@ pub struct VerifyResponse {
     /// (absent before the first check, and for unsigned releases).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<ArtifactCheckInfo>,
+    /// The registry's last decided check of the packages' Sigstore build provenance: which
+    /// were built by CI from the server's repository (repository, commit, workflow, builder,
+    /// certificate identity, Rekor entry) and why the others are not (absent before the first
+    /// check). Each change is a `provenance` leaf of the log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::trust::ProvenanceFacts>,
 }
 
 /// What the registry compared for one package of a release, and what came of it.

@@ -7,6 +7,9 @@
 //!   the log recorded;
 //! - an artifact check: follows the release it checks, with the same manifest;
 //! - an operator statement: signed by one of the operator keys given (none: counted only);
+//! - build provenance: the Sigstore evidence in an `attested` leaf re-verified by the caller's
+//!   [`ProvenanceCheck`] (the client plugs in the `provenance` crate; none: counted only), and a
+//!   `lost` leaf follows an `attested` one of the same package;
 //! - a release: signed by a recorded key not revoked before; the caller fetches the manifest
 //!   ([`Monitor::leaf`] returns a [`LoggedRelease`]) and hands the registry's answer to
 //!   [`Monitor::served`], which checks its SHA-256 against the leaf, the signature over it,
@@ -18,7 +21,7 @@ use std::str::FromStr;
 
 use crate::api::{Statement, VerifyResponse};
 use crate::grant;
-use crate::log::LogRecord;
+use crate::log::{LogRecord, ProvenanceLeaf};
 use crate::manifest::Sha256Digest;
 use crate::{PublicKey, Signature};
 
@@ -84,17 +87,40 @@ pub struct MonitorCounts {
     pub operator_statements: usize,
     /// Operator statements whose signature verified with a given operator key.
     pub operator_verified: usize,
+    /// Provenance leaves (attested and lost).
+    pub provenance: usize,
+    /// `attested` leaves whose Sigstore evidence re-verified.
+    pub provenance_verified: usize,
 }
 
+/// Re-verifies the Sigstore evidence of an `attested` provenance leaf: `Err` says what is wrong.
+/// `protocol` has no Sigstore verifier, so the client passes one (`mcp-sign` uses the
+/// `provenance` crate, as the registry does).
+pub type ProvenanceCheck = Box<dyn Fn(&ProvenanceLeaf<'_>) -> Result<(), String> + Send + Sync>;
+
 /// The monitor's state while it reads the log from the first leaf on.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Monitor {
     keys: HashMap<String, KeyState>,
     /// Release NAME@VERSION → the manifest SHA-256 its `release` leaf recorded.
     logged_releases: HashMap<String, String>,
+    /// `NAME@VERSION PACKAGE` of every package the log says is attested now.
+    attested: std::collections::HashSet<String>,
     operator_keys: Vec<PublicKey>,
+    provenance_check: Option<ProvenanceCheck>,
     problems: Vec<String>,
     counts: MonitorCounts,
+}
+
+impl std::fmt::Debug for Monitor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Monitor")
+            .field("keys", &self.keys.len())
+            .field("counts", &self.counts)
+            .field("problems", &self.problems)
+            .field("verifies_provenance", &self.provenance_check.is_some())
+            .finish()
+    }
 }
 
 fn verify_sig(key: &PublicKey, data: &[u8], sig: &str) -> Result<(), String> {
@@ -121,6 +147,17 @@ impl Monitor {
         self.counts
     }
 
+    /// Re-verify the evidence of provenance leaves with `check`.
+    pub fn with_provenance_check(mut self, check: ProvenanceCheck) -> Self {
+        self.provenance_check = Some(check);
+        self
+    }
+
+    /// Whether provenance evidence is re-verified ([`Monitor::with_provenance_check`]).
+    pub fn verifies_provenance(&self) -> bool {
+        self.provenance_check.is_some()
+    }
+
     /// Whether operator statements are verified (operator keys were given).
     pub fn verifies_operators(&self) -> bool {
         !self.operator_keys.is_empty()
@@ -138,6 +175,10 @@ impl Monitor {
         };
         if let Some(r) = rec.as_release() {
             return self.release(entry, r);
+        }
+        if let Some(p) = rec.as_provenance() {
+            self.provenance(entry, &p);
+            return None;
         }
         match rec {
             LogRecord::Key {
@@ -298,9 +339,41 @@ impl Monitor {
                     )),
                 }
             }
-            LogRecord::Release { .. } => {}
+            LogRecord::Release { .. } | LogRecord::Provenance { .. } => {}
         }
         None
+    }
+
+    /// A provenance leaf: an `attested` one's evidence re-verified, a `lost` one following the
+    /// `attested` leaf of its package.
+    fn provenance(&mut self, entry: usize, p: &ProvenanceLeaf<'_>) {
+        self.counts.provenance += 1;
+        let what = format!("provenance of {} for {}@{}", p.package, p.name, p.version);
+        let key = format!("{}@{} {}", p.name, p.version, p.package);
+        match p.result {
+            "attested" => {
+                self.attested.insert(key);
+                // A document too large for a leaf is logged without it: counted, not verified.
+                let (Some(check), Some(_)) = (&self.provenance_check, p.evidence) else {
+                    return;
+                };
+                match check(p) {
+                    Ok(()) => self.counts.provenance_verified += 1,
+                    Err(e) => self.problems.push(format!("entry {entry}: {what}: {e}")),
+                }
+            }
+            "lost" => {
+                if !self.attested.remove(&key) {
+                    self.problems.push(format!(
+                        "entry {entry}: {what} is logged as lost, but the log never recorded it \
+                         attested"
+                    ));
+                }
+            }
+            other => self.problems.push(format!(
+                "entry {entry}: {what} has the result {other:?} (attested or lost)"
+            )),
+        }
     }
 
     /// A maintainer's statement (rotation, revocation, yank, deprecation, or their withdrawal),

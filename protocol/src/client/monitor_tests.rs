@@ -312,3 +312,61 @@ fn a_leaf_that_does_not_parse_is_a_problem() {
     assert_eq!(m.leaf(7, b"not a record"), None);
     has_problem(&m, "entry 7: ");
 }
+
+#[test]
+fn provenance_leaves_are_re_verified_and_lost_follows_attested() {
+    let mut log = TestLog::new();
+    let leaf =
+        |result: &str, package: &str, commit: &str, evidence: Option<&str>| LogRecord::Provenance {
+            name: NAME.into(),
+            version: "1.0.0".into(),
+            manifest_sha256: "ab".repeat(32),
+            result: result.into(),
+            package: package.into(),
+            digest: format!("sha512:{}", "cd".repeat(64)),
+            repository: "github.com/octo/weather".into(),
+            commit: commit.into(),
+            identity:
+                "https://github.com/octo/weather/.github/workflows/release.yml@refs/heads/main"
+                    .into(),
+            rekor_log_index: 7,
+            evidence: evidence.map(str::to_owned),
+            reason: (result == "lost").then(|| "no attestations".to_owned()),
+            time_ms: 5,
+        };
+    log.append(&leaf("attested", "npm:a@1.0.0", "aaaa", Some("{}")));
+    log.append(&leaf("attested", "npm:b@1.0.0", "bbbb", Some("{}")));
+    log.append(&leaf("attested", "npm:c@1.0.0", "cccc", None));
+    log.append(&leaf("lost", "npm:a@1.0.0", "aaaa", None));
+    log.append(&leaf("lost", "npm:d@1.0.0", "dddd", None));
+    log.append(&leaf("revoked", "npm:b@1.0.0", "bbbb", None));
+    let mut m = Monitor::new(Vec::new()).with_provenance_check(Box::new(|p| {
+        if p.commit == "bbbb" {
+            Err("the attestation proves commit ffff".into())
+        } else {
+            Ok(())
+        }
+    }));
+    assert!(m.verifies_provenance());
+    for (i, raw) in log.leaves.iter().enumerate() {
+        assert!(m.leaf(i, raw).is_none());
+    }
+    has_problem(
+        &m,
+        "entry 2: provenance of npm:b@1.0.0 for io.github.octo/weather@1.0.0: the attestation proves commit ffff",
+    );
+    has_problem(
+        &m,
+        "entry 5: provenance of npm:d@1.0.0 for io.github.octo/weather@1.0.0 is logged as lost, but the log never recorded it attested",
+    );
+    has_problem(
+        &m,
+        "entry 6: provenance of npm:b@1.0.0 for io.github.octo/weather@1.0.0 has the result \"revoked\"",
+    );
+    assert_eq!(m.problems().len(), 3, "{:?}", m.problems());
+    // c's leaf has no document: counted, not verified.
+    assert_eq!(
+        (m.counts().provenance, m.counts().provenance_verified),
+        (6, 1)
+    );
+}

@@ -38,7 +38,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 pub use tlog_tiles::tlog::{Hash, HashReader};
 
 pub use note::{LogSigner, LogVerifier, SignedCheckpoint};
-pub use record::{LogRecord, ReleaseLeaf};
+pub use record::{LogRecord, ProvenanceLeaf, ReleaseLeaf};
 pub use release_action::ReleaseAction;
 pub use tile::TilePath;
 

@@ -96,6 +96,31 @@ pub enum LogRecord {
         reason: Option<String>,
         time_ms: i64,
     },
+    /// The registry verified the Sigstore build provenance of one package (for PyPI: one file)
+    /// of a release and the release became `attested` (`result` `attested`), or a re-check no
+    /// longer finds it (`lost`, with the `reason`, the other fields those of the provenance it
+    /// had). `evidence` is the attestation document as the package registry served it (npm's
+    /// attestations, PyPI's provenance object), so a monitor re-verifies it offline against
+    /// the Sigstore trusted root ([`crate::client::monitor`]).
+    Provenance {
+        name: String,
+        version: String,
+        manifest_sha256: String,
+        result: String,
+        /// `npm:NAME@VERSION`, or `pypi:FILENAME` for a PyPI file of `pypi:PROJECT@VERSION`.
+        package: String,
+        /// The artifact's digest, `sha512:HEX` (npm's `dist.integrity`) or `sha256:HEX`.
+        digest: String,
+        /// The repository it was built from, e.g. `github.com/sigstore/sigstore-js`.
+        repository: String,
+        commit: String,
+        /// The signing certificate's identity (the workflow that requested it).
+        identity: String,
+        rekor_log_index: i64,
+        evidence: Option<String>,
+        reason: Option<String>,
+        time_ms: i64,
+    },
     /// An operator statement (`mcp-registry admin`), signed with an operator key: `subject`
     /// is a namespace (official, unofficial) or `NAME[@VERSION]` (flag, unflag). The monitor
     /// re-verifies `signature` over [`crate::api::Statement::Operator`].
@@ -123,7 +148,54 @@ pub struct ReleaseLeaf<'a> {
     pub time_ms: i64,
 }
 
+/// The fields of a provenance leaf, borrowed ([`LogRecord::as_provenance`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProvenanceLeaf<'a> {
+    pub name: &'a str,
+    pub version: &'a str,
+    /// `attested` or `lost`.
+    pub result: &'a str,
+    pub package: &'a str,
+    pub digest: &'a str,
+    pub repository: &'a str,
+    pub commit: &'a str,
+    pub identity: &'a str,
+    pub rekor_log_index: i64,
+    pub evidence: Option<&'a str>,
+}
+
 impl LogRecord {
+    /// The provenance leaf's fields; `None` for other leaves.
+    pub fn as_provenance(&self) -> Option<ProvenanceLeaf<'_>> {
+        match self {
+            LogRecord::Provenance {
+                name,
+                version,
+                result,
+                package,
+                digest,
+                repository,
+                commit,
+                identity,
+                rekor_log_index,
+                evidence,
+                ..
+            } => Some(ProvenanceLeaf {
+                name,
+                version,
+                result,
+                package,
+                digest,
+                repository,
+                commit,
+                identity,
+                rekor_log_index: *rekor_log_index,
+                evidence: evidence.as_deref(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The release leaf's fields; `None` for other leaves.
     pub fn as_release(&self) -> Option<ReleaseLeaf<'_>> {
         match self {
@@ -169,6 +241,7 @@ impl LogRecord {
             LogRecord::KeyRevoke { .. } => "key-revoke",
             LogRecord::ReleaseStatement { action, .. } => action.as_str(),
             LogRecord::ArtifactCheck { .. } => "artifact-check",
+            LogRecord::Provenance { .. } => "provenance",
             LogRecord::Operator { action, .. } => action.as_str(),
         }
     }
@@ -178,7 +251,8 @@ impl LogRecord {
         match self {
             LogRecord::Release { name, version, .. }
             | LogRecord::ReleaseStatement { name, version, .. }
-            | LogRecord::ArtifactCheck { name, version, .. } => {
+            | LogRecord::ArtifactCheck { name, version, .. }
+            | LogRecord::Provenance { name, version, .. } => {
                 format!("release {name}@{version}")
             }
             LogRecord::Operator {
@@ -288,6 +362,35 @@ impl LogRecord {
                 for a in artifacts {
                     f.push(("artifact", Some(a.clone())));
                 }
+                f.push(("reason", reason.clone()));
+                *time_ms
+            }
+            LogRecord::Provenance {
+                name,
+                version,
+                manifest_sha256,
+                result,
+                package,
+                digest,
+                repository,
+                commit,
+                identity,
+                rekor_log_index,
+                evidence,
+                reason,
+                time_ms,
+            } => {
+                f.push(("name", Some(name.clone())));
+                f.push(("version", Some(version.clone())));
+                f.push(("manifest-sha256", Some(manifest_sha256.clone())));
+                f.push(("result", Some(result.clone())));
+                f.push(("package", Some(package.clone())));
+                f.push(("digest", Some(digest.clone())));
+                f.push(("repository", Some(repository.clone())));
+                f.push(("commit", Some(commit.clone())));
+                f.push(("identity", Some(identity.clone())));
+                f.push(("rekor-log-index", Some(rekor_log_index.to_string())));
+                f.push(("evidence", evidence.as_ref().map(|e| BASE64.encode(e))));
                 f.push(("reason", reason.clone()));
                 *time_ms
             }
@@ -422,6 +525,21 @@ impl LogRecord {
                 reason: r.opt("reason"),
                 time_ms: r.req_int("time")?,
             },
+            "provenance" => LogRecord::Provenance {
+                name: r.req("name")?,
+                version: r.req("version")?,
+                manifest_sha256: r.req("manifest-sha256")?,
+                result: r.req("result")?,
+                package: r.req("package")?,
+                digest: r.req("digest")?,
+                repository: r.req("repository")?,
+                commit: r.req("commit")?,
+                identity: r.req("identity")?,
+                rekor_log_index: r.req_int("rekor-log-index")?,
+                evidence: r.opt_b64("evidence")?,
+                reason: r.opt("reason"),
+                time_ms: r.req_int("time")?,
+            },
             "official" | "unofficial" | "flag" | "unflag" => LogRecord::Operator {
                 action: kind.parse().map_err(log_err)?,
                 subject: r.req("subject")?,
@@ -435,7 +553,7 @@ impl LogRecord {
                 return Err(log_err(format!(
                     "unknown log record kind {other:?} (this client knows release, key, \
                      key-revoke, yank, unyank, deprecate, undeprecate, artifact-check, \
-                     official, unofficial, flag, unflag)"
+                     provenance, official, unofficial, flag, unflag)"
                 )));
             }
         };
@@ -528,6 +646,55 @@ impl Fields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provenance_records_round_trip_with_their_evidence() {
+        let attested = LogRecord::Provenance {
+            name: "io.github.sigstore/sigstore-js".into(),
+            version: "5.0.0".into(),
+            manifest_sha256: "ab".repeat(32),
+            result: "attested".into(),
+            package: "npm:sigstore@5.0.0".into(),
+            digest: format!("sha512:{}", "cd".repeat(64)),
+            repository: "github.com/sigstore/sigstore-js".into(),
+            commit: "7d2900e".into(),
+            identity: "https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main".into(),
+            rekor_log_index: 151_934_226,
+            evidence: Some("{\"attestations\": []}\n".into()),
+            reason: None,
+            time_ms: 1_764_000_000_000,
+        };
+        let bytes = attested.to_bytes().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(
+            text.starts_with("mcp-trust-log/v1 provenance\nname io.github.sigstore/sigstore-js\n")
+        );
+        assert!(
+            text.contains("\nrekor-log-index 151934226\nevidence eyJ"),
+            "{text}"
+        );
+        assert_eq!(LogRecord::parse(&bytes).unwrap(), attested);
+        assert_eq!(
+            attested.subject(),
+            "release io.github.sigstore/sigstore-js@5.0.0"
+        );
+
+        let mut lost = attested.clone();
+        if let LogRecord::Provenance {
+            result,
+            evidence,
+            reason,
+            ..
+        } = &mut lost
+        {
+            *result = "lost".into();
+            *evidence = None;
+            *reason = Some("npm lists no attestations for this version".into());
+        }
+        let bytes = lost.to_bytes().unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("evidence"));
+        assert_eq!(LogRecord::parse(&bytes).unwrap(), lost);
+    }
 
     #[test]
     fn artifact_check_and_operator_records_round_trip() {

@@ -3,10 +3,15 @@
 //! the reasons that say so. The proof itself is the `mcp-trust-provenance` crate's; this is
 //! what `compute` needs of its result, with no dependency on it.
 
+use serde::{Deserialize, Serialize};
+
 use super::{Reason, ReasonCode, reason};
 
-/// One package whose Sigstore build provenance the registry verified.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One package whose Sigstore build provenance the registry verified. Stored with the release
+/// (JSON), so that a later check that no longer finds it can say what was lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct AttestedPackage {
     /// The package as verdicts name it, e.g. `npm:sigstore@5.0.0` or
     /// `pypi:pypi_attestations-0.0.19.tar.gz`.
@@ -21,10 +26,18 @@ pub struct AttestedPackage {
     pub builder: String,
     /// The Rekor entry that logged the signature.
     pub rekor_log_index: u64,
+    /// The artifact's digest, `sha512:HEX` or `sha256:HEX`.
+    #[serde(default)]
+    pub digest: String,
+    /// The signing certificate's identity (the workflow that requested it).
+    #[serde(default)]
+    pub identity: String,
 }
 
 /// What the registry's provenance checks found for a release's packages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
 pub struct ProvenanceFacts {
     /// Packages with verified build provenance from the server's repository.
     pub attested: Vec<AttestedPackage>,

@@ -333,6 +333,7 @@ fn sigstore_js() -> AttestedPackage {
         workflow: ".github/workflows/release.yml@refs/heads/main".into(),
         builder: "https://github.com/actions/runner/github-hosted".into(),
         rekor_log_index: 1_234,
+        ..AttestedPackage::default()
     }
 }
 

@@ -270,3 +270,57 @@ fn scoped_names_are_package_urls() {
     };
     assert_eq!(scoped.subject(), "pkg:npm/%40sigstore/cli@5.0.0");
 }
+
+/// What the registry logs is enough to verify again: the leaf's package, digest and repository
+/// with the document it carries (`mcp-sign log verify`).
+#[test]
+fn a_logged_leaf_re_verifies_from_its_own_fields() {
+    let logged_digest = package().integrity.to_string();
+    let again = provenance::reverify(
+        &public_good(),
+        "io.github.sigstore/sigstore-js",
+        "npm:sigstore@5.0.0",
+        &logged_digest,
+        "github.com/sigstore/sigstore-js",
+        &fixture(DOCUMENT),
+    )
+    .expect("the logged provenance verifies again");
+    assert_eq!(again, verify(&fixture(DOCUMENT)).unwrap());
+    // Another package, digest or repository than the one logged is refused.
+    let other_digest = Digest::Sha512([0; 64]).to_string();
+    for (package, digest, repository) in [
+        (
+            "npm:sigstore@5.0.1",
+            logged_digest.as_str(),
+            "github.com/sigstore/sigstore-js",
+        ),
+        (
+            "npm:sigstore@5.0.0",
+            other_digest.as_str(),
+            "github.com/sigstore/sigstore-js",
+        ),
+        (
+            "npm:sigstore@5.0.0",
+            logged_digest.as_str(),
+            "github.com/sigstore/other",
+        ),
+        (
+            "oci:sigstore",
+            logged_digest.as_str(),
+            "github.com/sigstore/sigstore-js",
+        ),
+    ] {
+        assert!(
+            provenance::reverify(
+                &public_good(),
+                "io.github.sigstore/sigstore-js",
+                package,
+                digest,
+                repository,
+                &fixture(DOCUMENT),
+            )
+            .is_err(),
+            "{package} {digest} {repository}"
+        );
+    }
+}

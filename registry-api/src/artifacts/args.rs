@@ -93,6 +93,23 @@ pub struct ArtifactArgs {
     )]
     pub artifact_recheck_interval: u64,
 
+    /// Do not check the Sigstore build provenance of npm and PyPI packages (the `attested`
+    /// level). On by default: every release, listed or signed, is checked once it is stored and
+    /// re-checked with the artifact checks.
+    #[arg(long, global = true, env = "MCP_REGISTRY_NO_PROVENANCE_CHECKS")]
+    pub no_provenance_checks: bool,
+
+    /// A Sigstore `trusted_root.json` to verify build provenance against, instead of the
+    /// public-good root this build ships (provenance/data/README.md says how to fetch a newer
+    /// one).
+    #[arg(
+        long,
+        global = true,
+        env = "MCP_REGISTRY_SIGSTORE_TRUSTED_ROOT",
+        value_name = "FILE"
+    )]
+    pub sigstore_trusted_root: Option<std::path::PathBuf>,
+
     /// Tests only: let outbound fetches (artifact checks, namespace proofs) reach private,
     /// loopback and link-local addresses.
     #[arg(long, global = true, env = "MCP_REGISTRY_ALLOW_PRIVATE_ARTIFACT_HOSTS")]
@@ -110,6 +127,8 @@ impl Default for ArtifactArgs {
             artifact_max_bytes: formats::DEFAULT_MAX_BYTES,
             artifact_timeout: formats::DEFAULT_TIMEOUT_SECS,
             artifact_recheck_interval: formats::DEFAULT_RECHECK_INTERVAL_SECS,
+            no_provenance_checks: false,
+            sigstore_trusted_root: None,
             allow_private_artifact_hosts: false,
         }
     }

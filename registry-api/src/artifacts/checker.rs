@@ -2,11 +2,15 @@
 //! and decides when a release is checked next.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
+
+use provenance::TrustRoot;
 
 use protocol::formats::artifacts as formats;
 
 use super::plan::{self, Endpoints, PackagePlan, Target};
+use super::provenance as provenance_check;
 use super::{
     ArtifactArgs, PackageResult, PackageState, ReleaseCheck, ReleaseState, mcpb, npm, oci, pypi,
 };
@@ -19,6 +23,8 @@ pub struct Checker {
     fetcher: Fetcher,
     endpoints: Endpoints,
     recheck_ms: i64,
+    /// The Sigstore root build provenance must chain to; `None`: provenance checks are off.
+    trust_root: Option<Arc<TrustRoot>>,
 }
 
 impl Checker {
@@ -75,12 +81,23 @@ impl Checker {
             allow_private: args.allow_private_artifact_hosts,
         })
         .map_err(|e| Error::Config(e.to_string()))?;
+        let trust_root = if args.no_provenance_checks {
+            None
+        } else {
+            Some(Arc::new(trust_root(args.sigstore_trusted_root.as_deref())?))
+        };
         Ok(Checker {
             fetcher,
             endpoints,
+            trust_root,
             recheck_ms: i64::try_from(args.artifact_recheck_interval.saturating_mul(1000))
                 .unwrap_or(i64::MAX),
         })
+    }
+
+    /// The Sigstore trusted root, when provenance checks are on.
+    pub fn trust_root(&self) -> Option<&TrustRoot> {
+        self.trust_root.as_deref()
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -196,6 +213,35 @@ impl Checker {
         }
     }
 
+    /// Checks the build provenance of every package of a manifest for server `name`: each
+    /// package with its outcome (`None` when provenance checks are off).
+    pub async fn check_provenance(
+        &self,
+        manifest: &[u8],
+        name: &str,
+    ) -> Option<Vec<(String, provenance_check::Outcome)>> {
+        let root = self.trust_root.as_deref()?;
+        let server: serde_json::Value = match serde_json::from_slice(manifest) {
+            Ok(v) => v,
+            Err(e) => {
+                let why = format!("the manifest is not JSON: {e}");
+                return Some(vec![(
+                    "manifest".into(),
+                    provenance_check::Outcome::Refused(why),
+                )]);
+            }
+        };
+        let repository = server.pointer("/repository/url").and_then(|v| v.as_str());
+        let mut outcomes = Vec::new();
+        for p in self.plan(&server) {
+            let outcome =
+                provenance_check::check(&self.fetcher, root, &self.endpoints, &p, name, repository)
+                    .await;
+            outcomes.push((p.package.clone(), outcome));
+        }
+        Some(outcomes)
+    }
+
     /// When the next check of a release is due after one that ended in `state`, with
     /// `attempts` temporary failures in a row.
     pub fn next_check_at(&self, state: ReleaseState, attempts: i64, now: i64) -> i64 {
@@ -215,4 +261,24 @@ impl Checker {
         }
         now.saturating_add(interval)
     }
+}
+
+/// The configured trusted root (`--sigstore-trusted-root`), or the shipped public-good one.
+fn trust_root(path: Option<&std::path::Path>) -> Result<TrustRoot> {
+    let Some(path) = path else {
+        return TrustRoot::public_good()
+            .map_err(|e| Error::Config(format!("the shipped Sigstore trusted root: {e}")));
+    };
+    let json = std::fs::read_to_string(path).map_err(|e| {
+        Error::Config(format!(
+            "cannot read --sigstore-trusted-root {}: {e}",
+            path.display()
+        ))
+    })?;
+    TrustRoot::from_json(&json).map_err(|e| {
+        Error::Config(format!(
+            "--sigstore-trusted-root {} is not a Sigstore trusted_root.json: {e}",
+            path.display()
+        ))
+    })
 }

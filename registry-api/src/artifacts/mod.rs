@@ -16,6 +16,12 @@
 //! and a later mismatch that downgrades a verified release (a re-pushed tag, a changed tarball),
 //! are also appended to the transparency log in the same transaction. A temporary failure
 //! never downgrades a verified release: an outage of npm is not evidence against it.
+//!
+//! Beside them, and through the same queue machinery (`db::artifacts::Queue`), every release,
+//! listed or signed, has the Sigstore build provenance of its npm and PyPI packages checked
+//! ([`provenance`], the `attested` level; `--no-provenance-checks` turns it off). A release
+//! becoming attested, or losing it, is logged as `provenance` leaves carrying the attestation
+//! documents, so `mcp-sign log verify` re-verifies them.
 
 mod args;
 mod checker;
@@ -25,6 +31,7 @@ pub mod oci;
 mod package_result;
 pub mod plan;
 pub mod provenance;
+mod provenance_store;
 pub mod pypi;
 mod release_check;
 mod scheduler;
@@ -33,6 +40,10 @@ mod store;
 pub use args::ArtifactArgs;
 pub use checker::Checker;
 pub use package_result::{PackageResult, PackageState};
+pub use provenance_store::{
+    PROVENANCE_ATTESTED, PROVENANCE_UNATTESTED, ProvenanceApplied, ProvenanceResult,
+    apply_provenance,
+};
 pub use release_check::{ReleaseCheck, ReleaseState};
 pub use scheduler::{RunReport, run_due, spawn_scheduler};
 pub use store::{Applied, apply};

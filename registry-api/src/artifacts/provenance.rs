@@ -5,7 +5,7 @@
 //!
 //! Only the configured `--npm-registry-url` and `--pypi-url` are asked, never a URL a document
 //! names (npm's `dist.attestations.url`): where the registry looks is its operator's setting.
-//! Not yet stored or scheduled: [`check`] answers one package; the caller decides what to keep.
+//! [`check`] answers one package; `provenance_store` keeps the release's outcome and logs it.
 
 use protocol::trust::{AttestedPackage, ProvenanceFacts, Reason, ReasonCode};
 use provenance::{Digest, ExpectedSource, NpmPackage, Provenance, PypiFile, TrustRoot};
@@ -14,11 +14,21 @@ use serde_json::Value;
 use super::plan::{PackagePlan, Target};
 use crate::outbound::{FetchError, Fetcher};
 
+/// Verified provenance of one artifact, with the attestation document it was verified from (the
+/// log leaf carries it, so a monitor re-verifies it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub provenance: Provenance,
+    /// The document as the package registry served it (npm's attestations of the version, or
+    /// PyPI's provenance object of the file).
+    pub document: Vec<u8>,
+}
+
 /// What the provenance check of one package found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// Built by CI from the server's repository (for PyPI: every file of the release).
-    Attested(Vec<Provenance>),
+    Attested(Vec<Evidence>),
     /// The package carries no build provenance (npm lists no attestations, PyPI has none for a
     /// file), or it is not an npm or PyPI package: the message says which.
     Absent(String),
@@ -117,7 +127,10 @@ impl Lookup<'_> {
             integrity,
         };
         match provenance::verify_npm(self.root, &document, &package, self.expected) {
-            Ok(provenance) => Outcome::Attested(vec![provenance]),
+            Ok(provenance) => Outcome::Attested(vec![Evidence {
+                provenance,
+                document,
+            }]),
             Err(e) => Outcome::Refused(e.to_string()),
         }
     }
@@ -158,7 +171,10 @@ impl Lookup<'_> {
                 sha256,
             };
             match provenance::verify_pypi(self.root, &document, &file, self.expected) {
-                Ok(provenance) => attested.push(provenance),
+                Ok(provenance) => attested.push(Evidence {
+                    provenance,
+                    document,
+                }),
                 Err(e) => return Outcome::Refused(format!("{filename}: {e}")),
             }
         }
@@ -193,6 +209,25 @@ impl Outcome {
     }
 }
 
+/// An attested artifact as verdicts and the log name it: the plan's package reference for npm
+/// (`npm:sigstore@5.0.0`), the file for PyPI (`pypi:FILENAME`; it is attested file by file, and
+/// `provenance::LoggedPackage` reads both back).
+pub fn attested_package(package: &str, p: &Provenance) -> AttestedPackage {
+    AttestedPackage {
+        package: match package.split_once(':') {
+            Some(("pypi", _)) => format!("pypi:{}", p.package),
+            _ => package.to_owned(),
+        },
+        repository: p.repository.clone(),
+        commit: p.commit.clone(),
+        workflow: p.workflow.clone(),
+        builder: p.builder.clone(),
+        rekor_log_index: p.rekor_log_index,
+        digest: p.digest.to_string(),
+        identity: p.certificate_identity.clone(),
+    }
+}
+
 /// The trust facts of a release from the outcome of each of its packages (`package`, the plan's
 /// reference such as `npm:sigstore@5.0.0`): attested artifacts, and one `provenance_missing`
 /// reason for every package that is not. A temporary failure is missing for now; the caller
@@ -201,20 +236,11 @@ pub fn facts(outcomes: &[(String, Outcome)]) -> ProvenanceFacts {
     let mut facts = ProvenanceFacts::default();
     for (package, outcome) in outcomes {
         match outcome {
-            Outcome::Attested(found) => {
-                facts.attested.extend(found.iter().map(|p| AttestedPackage {
-                    package: match package.split_once(':') {
-                        // A PyPI package is attested file by file.
-                        Some(("pypi", _)) => format!("pypi:{}", p.package),
-                        _ => package.clone(),
-                    },
-                    repository: p.repository.clone(),
-                    commit: p.commit.clone(),
-                    workflow: p.workflow.clone(),
-                    builder: p.builder.clone(),
-                    rekor_log_index: p.rekor_log_index,
-                }))
-            }
+            Outcome::Attested(found) => facts.attested.extend(
+                found
+                    .iter()
+                    .map(|e| attested_package(package, &e.provenance)),
+            ),
             Outcome::Absent(why) | Outcome::Refused(why) | Outcome::Temporary(why) => {
                 facts.missing.push(Reason {
                     code: ReasonCode::ProvenanceMissing,

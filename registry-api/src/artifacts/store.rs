@@ -14,7 +14,7 @@ const MAX_LOGGED_PACKAGES: usize = 32;
 const MAX_LOGGED_REASON: usize = 4096;
 
 /// `s` cut to at most `max` bytes at a character boundary, marked with `…` when cut.
-fn truncate(s: &str, max: usize) -> String {
+pub(super) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_string();
     }

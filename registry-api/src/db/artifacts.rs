@@ -1,5 +1,7 @@
 //! `artifact_checks` and `artifact_results` (the registry's artifact checks) and the release's
-//! artifact summary columns (`releases.artifacts_state`, `releases.artifacts_problems`).
+//! artifact summary columns (`releases.artifacts_state`, `releases.artifacts_problems`); the
+//! schedule of both check queues ([`Queue`]). The provenance checks' own rows are in
+//! [`super::provenance`].
 
 use sqlx::Row;
 
@@ -7,7 +9,7 @@ use super::{Db, Tx};
 use crate::artifacts::PackageResult;
 use crate::error::Result;
 
-/// A signed release whose check is due.
+/// A release whose check is due.
 #[derive(Debug, Clone)]
 pub struct DueRelease {
     pub release_id: i64,
@@ -17,19 +19,48 @@ pub struct DueRelease {
     pub manifest_sha256: String,
 }
 
-/// Signed releases never checked, or whose next check is due at `now`, soonest first.
-pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueRelease>> {
-    let rows = sqlx::query(
+/// The registry's two check queues, one schedule row per release each: the artifact checks of
+/// signed releases (`artifact_checks`) and the build-provenance checks of every release
+/// (`provenance_checks`). They share the claim, the backoff and the re-check interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    Artifacts,
+    Provenance,
+}
+
+impl Queue {
+    fn table(self) -> &'static str {
+        match self {
+            Queue::Artifacts => "artifact_checks",
+            Queue::Provenance => "provenance_checks",
+        }
+    }
+
+    /// Which releases the queue checks.
+    fn releases(self) -> &'static str {
+        match self {
+            Queue::Artifacts => "r.signature IS NOT NULL",
+            Queue::Provenance => "1 = 1",
+        }
+    }
+}
+
+/// Releases of `queue` never checked, or whose next check is due at `now`, soonest first.
+pub async fn due(db: &Db, queue: Queue, now: i64, limit: i64) -> Result<Vec<DueRelease>> {
+    let sql = format!(
         "SELECT r.id, s.name, r.version, r.manifest, r.manifest_sha256 \
          FROM releases r JOIN servers s ON s.id = r.server_id \
-         LEFT JOIN artifact_checks c ON c.release_id = r.id \
-         WHERE r.signature IS NOT NULL AND (c.release_id IS NULL OR c.next_check_at <= $1) \
+         LEFT JOIN {table} c ON c.release_id = r.id \
+         WHERE {releases} AND (c.release_id IS NULL OR c.next_check_at <= $1) \
          ORDER BY COALESCE(c.next_check_at, 0), r.id LIMIT $2",
-    )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
+        table = queue.table(),
+        releases = queue.releases(),
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?;
     rows.iter()
         .map(|r| {
             Ok(DueRelease {
@@ -43,20 +74,28 @@ pub async fn due(db: &Db, now: i64, limit: i64) -> Result<Vec<DueRelease>> {
         .collect()
 }
 
-/// Reserves a due check until `lease_until` (so one replica checks a release at a time);
-/// false when another replica holds it or it is not due.
-pub async fn claim(db: &Db, release_id: i64, now: i64, lease_until: i64) -> Result<bool> {
-    let row = sqlx::query(
-        "INSERT INTO artifact_checks (release_id, state, attempts, next_check_at) \
+/// Reserves a due check of `queue` until `lease_until` (so one replica checks a release at a
+/// time); false when another replica holds it or it is not due.
+pub async fn claim(
+    db: &Db,
+    queue: Queue,
+    release_id: i64,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool> {
+    let sql = format!(
+        "INSERT INTO {table} (release_id, state, attempts, next_check_at) \
          VALUES ($1, 'pending', 0, $2) \
          ON CONFLICT (release_id) DO UPDATE SET next_check_at = excluded.next_check_at \
-         WHERE artifact_checks.next_check_at <= $3 RETURNING release_id",
-    )
-    .bind(release_id)
-    .bind(lease_until)
-    .bind(now)
-    .fetch_optional(db.pool())
-    .await?;
+         WHERE {table}.next_check_at <= $3 RETURNING release_id",
+        table = queue.table(),
+    );
+    let row = sqlx::query(&sql)
+        .bind(release_id)
+        .bind(lease_until)
+        .bind(now)
+        .fetch_optional(db.pool())
+        .await?;
     Ok(row.is_some())
 }
 

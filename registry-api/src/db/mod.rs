@@ -12,6 +12,7 @@ pub mod log;
 pub mod meta;
 pub mod operator;
 mod placeholders;
+pub mod provenance;
 pub mod releases;
 pub mod scans;
 pub mod search;

@@ -43,6 +43,10 @@ pub struct ReleaseRow {
     /// reasons why the artifacts are not verified.
     pub artifacts_state: Option<String>,
     pub artifacts_problems: Option<String>,
+    /// The registry's build-provenance check (issue 15): `releases.provenance_state` and the
+    /// JSON of `protocol::trust::ProvenanceFacts` it found.
+    pub provenance_state: Option<String>,
+    pub provenance_facts: Option<String>,
     /// The operators vetted the server's namespace (`mcp-registry admin official`).
     pub publisher_vetted: bool,
 }
@@ -66,7 +70,7 @@ macro_rules! trust_columns {
     () => {
         "k.revoked_at AS key_revoked_at, \
          COALESCE(r.malicious_reason, s.malicious_reason) AS malicious_reason, \
-         r.artifacts_state, r.artifacts_problems, \
+         r.artifacts_state, r.artifacts_problems, r.provenance_state, r.provenance_facts, \
          (SELECT COUNT(*) FROM official_namespaces o WHERE o.namespace = LOWER(s.namespace)) \
          AS publisher_vetted"
     };
@@ -108,6 +112,8 @@ pub(super) fn from_row(r: &AnyRow) -> Result<ReleaseRow> {
         malicious_reason: r.try_get("malicious_reason")?,
         artifacts_state: r.try_get("artifacts_state")?,
         artifacts_problems: r.try_get("artifacts_problems")?,
+        provenance_state: r.try_get("provenance_state")?,
+        provenance_facts: r.try_get("provenance_facts")?,
         publisher_vetted: r.try_get::<i64, _>("publisher_vetted")? > 0,
     })
 }

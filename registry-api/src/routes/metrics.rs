@@ -59,6 +59,10 @@ fn describe() {
         "Artifact checks by outcome (verified, mismatch, temporary, definitive)"
     );
     metrics::describe_counter!(
+        "registry_provenance_checks_total",
+        "Build-provenance checks by outcome (attested, unattested, pending)"
+    );
+    metrics::describe_counter!(
         "registry_crawl_repositories_total",
         "Repositories the GitHub crawler stored"
     );

@@ -328,6 +328,7 @@ pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyRespon
             scan: None,
             tools_diff: None,
             artifacts: Vec::new(),
+            provenance: None,
         });
     };
     let key = match &row.key_id {
@@ -366,6 +367,7 @@ pub async fn verify(db: &Db, log: &Log, p: &VerifyParams) -> Result<VerifyRespon
         scan: release_scan,
         tools_diff,
         artifacts: views::artifact_checks(db, row.id).await?,
+        provenance: views::trust_facts(&row).provenance,
     })
 }
 

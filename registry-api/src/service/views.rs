@@ -41,8 +41,12 @@ pub fn trust_facts(row: &ReleaseRow) -> TrustFacts {
         high_severity_findings: 0,
         tools_changed: None,
         publisher_vetted: row.publisher_vetted,
-        // Build provenance is not checked by the registry yet (issue 15, phase 3).
-        provenance: None,
+        // The registry's provenance check (crate::artifacts::provenance) keeps its facts on
+        // the release row; before its first decision there are none.
+        provenance: row
+            .provenance_facts
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
     }
 }
 
@@ -284,6 +288,8 @@ mod tests {
             malicious_reason: None,
             artifacts_state: None,
             artifacts_problems: None,
+            provenance_state: None,
+            provenance_facts: None,
             publisher_vetted: false,
         }
     }

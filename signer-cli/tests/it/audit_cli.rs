@@ -256,6 +256,11 @@ fn fake_registry(max: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
                 .to_owned();
             let (level, reason) = if target.contains("server-filesystem") {
                 ("signed", "Signed by a key proven for the namespace")
+            } else if target.contains("sigstore") {
+                (
+                    "attested",
+                    "npm:sigstore@5.0.0 was built by CI from github.com/sigstore/sigstore-js",
+                )
             } else if target.contains("server-github") {
                 (
                     "malicious",
@@ -285,11 +290,12 @@ fn registry_verdicts() {
         &json!({"mcpServers": {
             "github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github@2025.4.8"]},
             "filesystem": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/tmp"]},
-            "fetch": {"command": "uvx", "args": ["mcp-server-fetch"]}
+            "fetch": {"command": "uvx", "args": ["mcp-server-fetch"]},
+            "sigstore": {"command": "npx", "args": ["-y", "sigstore@5.0.0"]}
         }})
         .to_string(),
     );
-    let (url, server) = fake_registry(3);
+    let (url, server) = fake_registry(4);
     let out = m.run(&[
         "audit",
         "--config",
@@ -304,6 +310,7 @@ fn registry_verdicts() {
             "/v1/verify?package=npm%3A%40modelcontextprotocol%2Fserver-github%402025.4.8",
             "/v1/verify?package=npm%3A%40modelcontextprotocol%2Fserver-filesystem%402025.8.21",
             "/v1/verify?package=pypi%3Amcp-server-fetch",
+            "/v1/verify?package=npm%3Asigstore%405.0.0",
         ]
     );
     assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));

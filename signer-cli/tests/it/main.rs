@@ -9,6 +9,7 @@ mod audit_cli;
 mod audit_fix;
 mod check_artifacts;
 mod check_log;
+mod check_provenance;
 mod deprecate_cli;
 mod gateway;
 mod keys_cli;

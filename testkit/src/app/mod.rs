@@ -62,6 +62,9 @@ pub struct TestApp {
     pub backend: Backend,
     pub client: reqwest::Client,
     pub state: registry::AppState,
+    /// What the registry was opened with: `registry::open(&app.config, false)` opens it again
+    /// on the same database, as a restart (or a second replica) does.
+    pub config: registry::Config,
     /// Held for its lifetime: the data folder and the PostgreSQL database, dropped with the app.
     _dir: tempfile::TempDir,
     _postgres: Option<PgDatabase>,
@@ -114,6 +117,22 @@ fn with_database(url: &str, db: &str) -> String {
     u.to_string()
 }
 
+/// Serves `state` on a port of its own: its URL, and the sender that stops it.
+async fn serve(state: registry::AppState) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = registry::serve(listener, state, async move {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    (format!("http://{addr}"), tx)
+}
+
 impl TestApp {
     pub async fn start(backend: Backend, options: Options) -> TestApp {
         sqlx::any::install_default_drivers();
@@ -142,31 +161,41 @@ impl TestApp {
             config.artifacts = a.clone();
         } else {
             config.artifacts.allow_private_artifact_hosts = !options.refuse_private_hosts;
+            // Nothing here stands in for npm and PyPI, so nothing may ask the real ones.
+            config.artifacts.no_provenance_checks = true;
         }
         let state = registry::open(&config, options.seed)
             .await
             .expect("open registry");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let serve_state = state.clone();
-        tokio::spawn(async move {
-            let _ = registry::serve(listener, serve_state, async move {
-                let _ = rx.await;
-            })
-            .await;
-        });
+        let (url, shutdown) = serve(state.clone()).await;
         TestApp {
-            url: format!("http://{addr}"),
+            url,
             backend,
             client: reqwest::Client::new(),
             state,
+            config,
             _dir: dir,
             _postgres: postgres,
-            shutdown: Some(tx),
+            shutdown: Some(shutdown),
         }
+    }
+
+    /// Stops the registry and opens it again on the same database and data folder, as a
+    /// restart does (without the seed: it was loaded, or not, the first time).
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.state.search.close().await;
+        self.state.db.close().await;
+        let state = registry::open(&self.config, false)
+            .await
+            .expect("reopen registry");
+        let (url, shutdown) = serve(state.clone()).await;
+        self.url = url;
+        self.state = state;
+        self.shutdown = Some(shutdown);
+        self
     }
 
     /// GET as an API client (`Accept: application/json`, so unknown paths answer the JSON

@@ -47,6 +47,7 @@ pub(crate) async fn render<D: SiteData>(
         {install(&manifest)}
         {tools(&release, ext.as_ref())}
         {capabilities(&manifest, ext.as_ref())}
+        {build_provenance(&release)}
         {provenance(&release, info)}
         {versions(&detail, &version)}
     }
@@ -386,6 +387,52 @@ fn provenance(release: &VerifyResponse, info: &ReleaseInfo) -> AnyView {
         </section>
     }
     .into_any()
+}
+
+/// The registry's check of the packages' Sigstore build provenance (the `attested` level): who
+/// built each package, from which commit, and the Rekor entry that proves it.
+fn build_provenance(release: &VerifyResponse) -> Option<AnyView> {
+    let facts = release.provenance.as_ref()?;
+    let packages = facts
+        .attested
+        .iter()
+        .map(|p| {
+            let commit_url = safe_href(&format!("https://{}/commit/{}", p.repository, p.commit));
+            let short = p.commit.chars().take(12).collect::<String>();
+            view! {
+                <li>
+                    <code>{p.package.clone()}</code>
+                    " built from " <code>{p.repository.clone()}</code>
+                    " at "
+                    {match commit_url {
+                        Some(href) => view! { <a href=href rel="nofollow"><code>{short}</code></a> }.into_any(),
+                        None => view! { <code>{short}</code> }.into_any(),
+                    }}
+                    " by " <code>{p.workflow.clone()}</code>
+                    <span class="muted small">{format!(" on {} · Rekor entry {}", p.builder, p.rekor_log_index)}</span>
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let missing = facts
+        .missing
+        .iter()
+        .map(|r| view! { <li class="muted">{r.message.clone()}</li> })
+        .collect::<Vec<_>>();
+    let none = packages.is_empty().then(|| {
+        view! { <p class="muted">"No package of this release carries verified build provenance."</p> }
+    });
+    Some(
+        view! {
+            <section class="panel" aria-labelledby="build-title">
+                <h2 id="build-title">"Build provenance"</h2>
+                {none}
+                <ul class="build-provenance">{packages}{missing}</ul>
+                <p class="muted small">"Sigstore attestations from npm and PyPI, verified by the registry against the Sigstore trusted root and the server's own repository; each change is in the transparency log."</p>
+            </section>
+        }
+        .into_any(),
+    )
 }
 
 fn versions(detail: &ServerDetail, current: &str) -> AnyView {

@@ -62,6 +62,15 @@ fn apply_verdict(server: &mut ServerReport, reference: &str, answer: Result<Verd
             let level = verdict.level;
             let (severity, what) = if level.is_negative() {
                 (Severity::High, "the registry flags it")
+            } else if level == TrustLevel::Attested {
+                // Its own tier: nobody signed it, but its package provably came from the
+                // server's repository, which a listed one does not show.
+                (
+                    Severity::Warning,
+                    "built by CI from the server's own repository (Sigstore build provenance) \
+                     but not signed by its maintainer: below the default client policy \
+                     (signed); `mcp-sign check --min-level attested` accepts it",
+                )
             } else if level < TrustLevel::Signed {
                 (
                     Severity::Warning,
