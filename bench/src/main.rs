@@ -207,7 +207,7 @@ fn start_server(bin: &Path, data: &Path, port: u16, cache_mib: u32) -> anyhow::R
         .env("MCP_REGISTRY_SEARCH_CACHE_MIB", cache_mib.to_string())
         // The corpus's packages are real: checking their provenance would ask the real npm
         // and PyPI for every one while the load runs.
-        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "1")
+        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "true")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

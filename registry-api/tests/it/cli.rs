@@ -143,7 +143,7 @@ fn serve_on_a_fresh_data_dir_loads_the_seed_and_answers() {
         .arg(dir.path().join("data"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         // The seed's packages are real: their provenance would be asked of the real npm.
-        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "1")
+        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "true")
         .env("RUST_LOG", "info")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())

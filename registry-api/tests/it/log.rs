@@ -378,7 +378,7 @@ fn spawn_server(data: &std::path::Path, extra: &[&str], github: &str) -> Server 
         .args(extra)
         .args(["serve", "--no-seed", "--listen", "127.0.0.1:0"])
         // Nothing here stands in for npm and PyPI.
-        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "1")
+        .env("MCP_REGISTRY_NO_PROVENANCE_CHECKS", "true")
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
